@@ -1,0 +1,31 @@
+import type { ArgumentRole, EntryKind } from './kinds.js';
+
+/** One binding of the MLX API, as the catalogue data states it. */
+export interface CatalogueEntry {
+  readonly kind: EntryKind;
+  /**
+   * Argument roles by parameter name, where the roles inferred from the declared parameter
+   * types and names are wrong or not precise enough.
+   */
+  readonly roles?: Readonly<Record<string, ArgumentRole>>;
+  /** How the run-time binding of `@frost-beta/mlx` 0.0.7 differs from its declaration. */
+  readonly runtime?: string;
+  /**
+   * The member is implemented natively but not declared by MLX (the types inherit it from
+   * `Object`), so the matcher recognises it by the receiver's type.
+   */
+  readonly implicit?: true;
+}
+
+/**
+ * Entries keyed by binding id: `core.load`, `core.random.normal`, `core.array#tolist` (instance
+ * member), `nn.ALiBi.createAlibiMatrix` (static member), `nn.Linear` (the class: constructing it).
+ */
+export type CatalogueEntries = Readonly<Record<string, CatalogueEntry>>;
+
+/** An entry as the matcher hands it out: the data plus where it came from. */
+export interface ResolvedEntry extends CatalogueEntry {
+  readonly id: string;
+  /** `mlx` for the built-in catalogue, `user` for entries from the configuration. */
+  readonly source: 'mlx' | 'user';
+}
