@@ -110,42 +110,22 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     if (callee.kind === ts.SyntaxKind.SuperKeyword) return matchSuperCall(call);
     const receiver = receiverOf(callee);
     let signature: TS.Signature | undefined;
-    const declarations = [...declarationsOfExpression(callee)];
-    let hit = firstResolved(declarations);
+    let hit = firstResolved(declarationsOfExpression(callee));
     if (hit === undefined) {
+      // The callee is no name (`pick()(x)` where `pick` returns `mx.exp`): the signature's declaration decides.
       signature = checker.getResolvedSignature(call);
       const declaration = signature?.declaration;
       if (declaration !== undefined && !ts.isJSDocSignature(declaration)) hit = firstResolved([declaration]);
     }
     if (hit === undefined && receiver !== undefined) hit = implicitArrayMember(callee, receiver);
     if (hit === undefined) return undefined;
-    signature ??= checker.getResolvedSignature(call);
-    return {
-      id: hit.entry.id,
-      member: hit.member,
-      kind: contextualKind(hit.entry, call),
-      entry: hit.entry,
-      usage: 'call',
-      receiver,
-      arguments: bindArguments(call.arguments, signature, hit.entry),
-      declaration: hit.declaration,
-    };
+    return toMatch(hit, 'call', call, receiver, call.arguments, signature ?? checker.getResolvedSignature(call));
   }
 
   function matchNew(expression: TS.NewExpression): BindingMatch | undefined {
     const hit = firstResolved(classDeclarations(skipOuterExpressions(expression.expression)));
     if (hit === undefined) return undefined;
-    const signature = checker.getResolvedSignature(expression);
-    return {
-      id: hit.entry.id,
-      member: hit.member,
-      kind: hit.entry.kind,
-      entry: hit.entry,
-      usage: 'construct',
-      receiver: undefined,
-      arguments: bindArguments(expression.arguments ?? [], signature, hit.entry),
-      declaration: hit.declaration,
-    };
+    return toMatch(hit, 'construct', expression, undefined, expression.arguments ?? [], checker.getResolvedSignature(expression));
   }
 
   /** `super(...)` in a subclass constructs the base class: `nn.Module` for a user model. */
@@ -156,16 +136,7 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     if (base === undefined) return undefined;
     const hit = firstResolved(classDeclarations(base));
     if (hit === undefined) return undefined;
-    return {
-      id: hit.entry.id,
-      member: hit.member,
-      kind: hit.entry.kind,
-      entry: hit.entry,
-      usage: 'construct',
-      receiver: undefined,
-      arguments: bindArguments(call.arguments, checker.getResolvedSignature(call), hit.entry),
-      declaration: hit.declaration,
-    };
+    return toMatch(hit, 'construct', call, undefined, call.arguments, checker.getResolvedSignature(call));
   }
 
   function matchRead(access: TS.PropertyAccessExpression | TS.ElementAccessExpression): BindingMatch | undefined {
@@ -173,14 +144,25 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     let hit = firstResolved(declarationsOfExpression(access));
     if (hit === undefined && receiver !== undefined) hit = implicitArrayMember(access, receiver);
     if (hit === undefined) return undefined;
+    return toMatch(hit, 'read', access, receiver, [], undefined);
+  }
+
+  function toMatch(
+    hit: Hit,
+    usage: BindingMatch['usage'],
+    site: TS.Node,
+    receiver: TS.Expression | undefined,
+    args: readonly TS.Expression[],
+    signature: TS.Signature | undefined,
+  ): BindingMatch {
     return {
       id: hit.entry.id,
       member: hit.member,
-      kind: hit.entry.kind,
+      kind: usage === 'call' ? contextualKind(hit.entry, site) : hit.entry.kind,
       entry: hit.entry,
-      usage: 'read',
+      usage,
       receiver,
-      arguments: [],
+      arguments: bindArguments(args, signature, hit.entry),
       declaration: hit.declaration,
     };
   }

@@ -92,7 +92,8 @@ const mm = mx.matmul;
 const relu = nn.relu;
 const { gelu } = nn;
 const a = mx.ones([2, 2]);
-export const r = [matmul(a, a), mm(a, a), relu(a), gelu(a)];
+function pick(): typeof mx.exp { return mx.exp; }
+export const r = [matmul(a, a), mm(a, a), relu(a), gelu(a), pick()(a)];
 `,
   });
 
@@ -101,6 +102,9 @@ export const r = [matmul(a, a), mm(a, a), relu(a), gelu(a)];
   });
   it('assigned to a variable', () => {
     expect(summary(project.matchText('mm(a, a)'))).toMatchObject({ id: 'core.matmul' });
+  });
+  it('returned from a function', () => {
+    expect(summary(project.matchText('pick()(a)'))).toMatchObject({ id: 'core.exp', roles: ['array:tensor'] });
   });
   it('compiled activations held in constants', () => {
     expect(summary(project.matchText('relu(a)'))).toMatchObject({ id: 'nn.relu', kind: 'tensor-operation', roles: ['x:tensor'] });
