@@ -26,7 +26,7 @@ export default tseslint.config(
   {
     // The fixtures are MLX applications, compiled the way MLX allows (strict off: see the README),
     // so the rules that need strictNullChecks cannot work there.
-    files: ['test-fixtures/*/src/**/*.ts'],
+    files: ['test-fixtures/*/src/**/*.ts', 'packages/*/tests/fixtures/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off',
       '@typescript-eslint/no-unnecessary-condition': 'off',

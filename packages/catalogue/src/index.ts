@@ -33,6 +33,7 @@ export {
   parseUserEntries,
   userEntriesSchema,
   userEntryId,
+  type JsonSchema,
   type UserEntry,
 } from './user-entries.js';
 

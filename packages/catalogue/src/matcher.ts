@@ -67,6 +67,15 @@ export interface CatalogueMatcher {
   isModuleType(type: TS.Type): boolean;
   /** The public id of an MLX declaration, if it is one. */
   exportedDeclaration(declaration: TS.Node): ExportedDeclaration | undefined;
+  /** How user entries name a declaration: `generate`, `Model`, `Model#generate`, `Model.load`. */
+  declarationLabel(declaration: TS.Declaration): string | undefined;
+  /**
+   * Where a file is, the way user entries say it: the package name for an installed file, the
+   * path relative to the project root without extension otherwise.
+   */
+  moduleKeyOfFile(fileName: string): string;
+  /** The same key for what a user wrote in an entry's `module`. */
+  moduleKeyOfSpecifier(module: string): string;
 }
 
 const IMPLICIT_ARRAY_MEMBERS = new Set(['toString', 'toLocaleString']);
@@ -95,6 +104,9 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     mlxIdOfType,
     isModuleType,
     exportedDeclaration,
+    declarationLabel,
+    moduleKeyOfFile: (fileName) => moduleKeyOfFile(fileName, projectRoot),
+    moduleKeyOfSpecifier: (module) => moduleKeyOfSpecifier(module, projectRoot),
   };
   return matcher;
 
@@ -446,9 +458,7 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   function userEntryFor(declaration: TS.Declaration, label: string): ResolvedEntry | undefined {
     const candidates = userEntries.get(label);
     if (candidates === undefined) return undefined;
-    const fileName = declaration.getSourceFile().fileName;
-    const location = packageOfFile(fileName);
-    const moduleKey = location?.name ?? stripExtension(relativePath(projectRoot, normalisePath(fileName)));
+    const moduleKey = moduleKeyOfFile(declaration.getSourceFile().fileName, projectRoot);
     return candidates.find((candidate) => candidate.moduleKey === moduleKey)?.entry;
   }
 }
@@ -467,8 +477,7 @@ interface IndexedUserEntry {
 function indexUserEntries(entries: readonly UserEntry[], projectRoot: string): Map<string, IndexedUserEntry[]> {
   const index = new Map<string, IndexedUserEntry[]>();
   for (const entry of entries) {
-    const isPath = entry.module.startsWith('.') || entry.module.startsWith('/') || SOURCE_EXTENSION.test(entry.module);
-    const moduleKey = isPath ? stripExtension(relativePath(projectRoot, joinPath(projectRoot, entry.module))) : entry.module;
+    const moduleKey = moduleKeyOfSpecifier(entry.module, projectRoot);
     const resolved: ResolvedEntry = {
       id: userEntryId(entry),
       kind: entry.kind,
@@ -480,6 +489,18 @@ function indexUserEntries(entries: readonly UserEntry[], projectRoot: string): M
     index.set(entry.name, list);
   }
   return index;
+}
+
+function moduleKeyOfFile(fileName: string, projectRoot: string): string {
+  const location = packageOfFile(fileName);
+  if (location !== undefined) return location.name.replace(/^@types\/(?:([^_]+)__)?/, (_, scope?: string) => (scope === undefined ? '' : `@${scope}/`));
+  return stripExtension(relativePath(projectRoot, normalisePath(fileName)));
+}
+
+/** A path starts with `.` or `/`, or ends with a source extension; anything else is a package. */
+function moduleKeyOfSpecifier(module: string, projectRoot: string): string {
+  const isPath = module.startsWith('.') || module.startsWith('/') || SOURCE_EXTENSION.test(module);
+  return isPath ? stripExtension(relativePath(projectRoot, joinPath(projectRoot, module))) : module;
 }
 
 function normalisePath(path: string): string {

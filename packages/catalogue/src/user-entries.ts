@@ -23,12 +23,28 @@ export interface UserEntry {
 
 const NAME_PATTERN = '^[A-Za-z_$][\\w$]*([#.][A-Za-z_$][\\w$]*)?$';
 
+/** The part of JSON schema the option schemas use; assignable to ESLint's `JSONSchema4`. */
+export interface JsonSchema {
+  type?: 'array' | 'object' | 'string' | 'integer' | 'number' | 'boolean';
+  description?: string;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  enum?: string[];
+  minLength?: number;
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  anyOf?: JsonSchema[];
+}
+
 /**
  * JSON schema (draft-07, also valid for ESLint's rule option validator) of the list of user
  * entries. The lint rules embed it in their option schemas; the transformer validates its
  * plugin configuration with it.
  */
-export const userEntriesSchema = {
+export const userEntriesSchema: JsonSchema = {
   type: 'array',
   description: 'Your own functions, methods or classes that count as MLX bindings of a kind.',
   items: {
@@ -47,7 +63,7 @@ export const userEntriesSchema = {
         pattern: NAME_PATTERN,
         description: 'The declared name: fn, Class (construction), Class#method or Class.staticMethod.',
       },
-      kind: { enum: ENTRY_KINDS, description: 'What the binding does.' },
+      kind: { enum: [...ENTRY_KINDS], description: 'What the binding does.' },
       id: { type: 'string', minLength: 1, description: 'A stable id for reports and events.' },
       roles: {
         type: 'object',
@@ -56,7 +72,7 @@ export const userEntriesSchema = {
       },
     },
   },
-} as const;
+};
 
 /** Thrown for a configuration that does not fit {@link userEntriesSchema}. */
 export class CatalogueConfigError extends Error {

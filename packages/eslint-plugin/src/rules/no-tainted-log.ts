@@ -1,0 +1,107 @@
+import { ESLintUtils, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import * as ts from 'typescript';
+import { describeOrigin, getTaintEngine, shorten, taintOptionsSchema, type Finding, type SourceKind, type TaintOptions } from '../taint/index.js';
+import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
+
+export type Options = [TaintOptions];
+
+const MESSAGE_BY_KIND = {
+  secret: 'secretReachesLog',
+  'model-output': 'modelOutputReachesLog',
+  'model-input': 'modelInputReachesLog',
+  'request-data': 'requestDataReachesLog',
+  'raw-data': 'rawDataReachesLog',
+  tensor: 'tensorReachesLog',
+} as const satisfies Record<SourceKind, string>;
+
+export type MessageId = (typeof MESSAGE_BY_KIND)[SourceKind] | 'missingTypeInformation' | 'logTensorSummary';
+
+const REACHES = '{{value}}{{origin}} reaches `{{sink}}`{{through}}.';
+
+export default createRule<Options, MessageId>({
+  name: 'no-tainted-log',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow tensors, model inputs and outputs, request data and secrets reaching log calls',
+      requiresTypeChecking: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      secretReachesLog: `Secret ${REACHES}`,
+      modelOutputReachesLog: `Model output ${REACHES}`,
+      modelInputReachesLog: `Model input ${REACHES}`,
+      requestDataReachesLog: `Request data ${REACHES}`,
+      rawDataReachesLog: `Raw tensor data ${REACHES}`,
+      tensorReachesLog: `Tensor ${REACHES}`,
+      logTensorSummary: 'Log the tensor’s shape and dtype instead of its contents.',
+      missingTypeInformation: `no-tainted-log needs type information to follow values: enable typed linting (parserOptions.projectService). See ${DOCS_BASE_URL}/no-tainted-log.md.`,
+    },
+    defaultOptions: [{}],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        // The shared schema is plain JSON schema; ESLint's type is a stricter union of the same.
+        properties: taintOptionsSchema as Record<string, JSONSchema.JSONSchema4>,
+      },
+    ],
+  },
+  create(context, [options]) {
+    const services = ESLintUtils.getParserServices(context, true);
+    return {
+      Program(node) {
+        if (services.program === null) {
+          context.report({ node, messageId: 'missingTypeInformation' });
+          return;
+        }
+        const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
+        const engine = getTaintEngine(ts, services.program, options);
+        const isTensor = (type: ts.Type): boolean => engine.matcher.mlxIdOfType(type) === 'core.array';
+        for (const finding of engine.findingsOf(sourceFile)) report(finding, sourceFile.fileName, isTensor);
+      },
+    };
+
+    function report(finding: Finding, fileName: string, isTensor: (type: ts.Type) => boolean): void {
+      const { label } = finding;
+      const argumentText = shorten(finding.argument.getText());
+      const fromText = describeOrigin(label, fileName);
+      const named = argumentText === label.what || argumentText.startsWith(`${label.what}(`);
+      const origin = named ? '' : ` (from ${fromText})`;
+      const suggestion = tensorSummarySuggestion(finding, isTensor);
+      context.report({
+        loc: locOf(finding.argument),
+        messageId: MESSAGE_BY_KIND[label.kind],
+        data: {
+          value: `\`${argumentText}\``,
+          origin,
+          sink: finding.sink,
+          through: finding.through === undefined ? '' : `, which logs it with \`${finding.through}\``,
+        },
+        ...(suggestion === undefined ? {} : { suggest: [suggestion] }),
+      });
+    }
+
+    function locOf(node: ts.Node): TSESTree.SourceLocation {
+      return {
+        start: context.sourceCode.getLocFromIndex(node.getStart()),
+        end: context.sourceCode.getLocFromIndex(node.getEnd()),
+      };
+    }
+
+    /** A tensor logged as such is replaced by its summary: shape and dtype, never contents. */
+    function tensorSummarySuggestion(finding: Finding, isTensor: (type: ts.Type) => boolean): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
+      if (finding.label.kind !== 'tensor' && finding.label.kind !== 'model-output' && finding.label.kind !== 'model-input') return undefined;
+      const argument = finding.argument;
+      const program = services.program;
+      if (program === null || !isTensor(program.getTypeChecker().getTypeAtLocation(argument))) return undefined;
+      const text = argument.getText();
+      const operand = ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) ? text : `(${text})`;
+      return {
+        messageId: 'logTensorSummary',
+        fix: (fixer) => fixer.replaceTextRange([argument.getStart(), argument.getEnd()], `{ shape: ${operand}.shape, dtype: String(${operand}.dtype) }`),
+      };
+    }
+  },
+});
+

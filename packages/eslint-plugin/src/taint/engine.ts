@@ -1,0 +1,155 @@
+import { createMatcher, type CatalogueMatcher } from '@mlx-audit/catalogue';
+import type * as TS from 'typescript';
+import { FunctionAnalysis, type FunctionLike } from './function-analysis.js';
+import type { SourceLabel, Taint } from './labels.js';
+import type { Value } from './value.js';
+import { findModelInputs, type ModelInputRoots } from './model-inputs.js';
+import type { ResolvedTaintOptions } from './options.js';
+import { snakeCase } from './options.js';
+import { TypeFacts } from './type-facts.js';
+
+/** Where a parameter of a function ends up logged: what makes the function a logging wrapper. */
+export interface SinkPath {
+  /** The log call inside, as a report names it: `console.log`. */
+  readonly sink: string;
+  /** Only something computed from the parameter is logged, not the parameter itself. */
+  readonly derived: boolean;
+}
+
+/** What a function does with its parameters, for its call sites. */
+export interface FunctionSummary {
+  /** The return value (joined over every `return`); parameter labels stand for the arguments. */
+  readonly returns: Value;
+  /** Parameters (by index) that reach a log inside. */
+  readonly sinks: ReadonlyMap<number, SinkPath>;
+}
+
+/** A tainted value reaching a log. */
+export interface Finding {
+  readonly call: TS.CallExpression | TS.NewExpression;
+  /** The argument the value is in. */
+  readonly argument: TS.Expression;
+  readonly label: SourceLabel;
+  /** The call as the report names it: `logger.info`, or the wrapper `logInfo`. */
+  readonly sink: string;
+  /** For a wrapper, the log call inside it. */
+  readonly through: string | undefined;
+}
+
+/**
+ * The taint analysis of one program under one set of options. It runs over the TypeScript AST,
+ * so the file being linted and the other files of the program are one mechanism: function
+ * summaries, cached here, serve every file linted against the same program.
+ */
+export class TaintEngine {
+  readonly checker: TS.TypeChecker;
+  readonly matcher: CatalogueMatcher;
+  readonly facts: TypeFacts;
+  private readonly summaries = new Map<TS.Node, FunctionSummary | null>();
+  private readonly inputParams = new Map<TS.Node, ReadonlySet<number> | null>();
+  private readonly rootsByFile = new Map<TS.SourceFile, ModelInputRoots>();
+  private readonly findingsByFile = new Map<string, Finding[]>();
+  private readonly analyzedFiles = new Set<TS.SourceFile>();
+  /** Taint written to class fields (`this.x = …`, static fields), joined over the class. */
+  readonly classFields = new Map<TS.Node, Map<string, Taint>>();
+
+  constructor(
+    readonly ts: typeof TS,
+    readonly program: TS.Program,
+    readonly options: ResolvedTaintOptions,
+  ) {
+    this.checker = program.getTypeChecker();
+    this.matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages });
+    this.facts = new TypeFacts(ts, this.checker, this.matcher, (name) => this.isSecretName(name));
+  }
+
+  isSecretName(name: string): boolean {
+    return this.options.secretName.test(snakeCase(name));
+  }
+
+  /** The findings in one file; the file is analysed once. */
+  findingsOf(sourceFile: TS.SourceFile): readonly Finding[] {
+    if (!this.analyzedFiles.has(sourceFile)) {
+      this.analyzedFiles.add(sourceFile);
+      new FunctionAnalysis(this, sourceFile, new Map(), [], 0).run();
+    }
+    const seen = new Set<string>();
+    return (this.findingsByFile.get(sourceFile.fileName) ?? []).filter((finding) => {
+      const key = `${finding.argument.pos}:${finding.call.pos}:${finding.sink}`;
+      return seen.size !== seen.add(key).size;
+    });
+  }
+
+  record(finding: Finding): void {
+    const fileName = finding.call.getSourceFile().fileName;
+    const list = this.findingsByFile.get(fileName) ?? [];
+    list.push(finding);
+    this.findingsByFile.set(fileName, list);
+  }
+
+  modelInputRoots(sourceFile: TS.SourceFile): ModelInputRoots {
+    let roots = this.rootsByFile.get(sourceFile);
+    if (roots === undefined) {
+      roots = findModelInputs(this, sourceFile, 0);
+      this.rootsByFile.set(sourceFile, roots);
+    }
+    return roots;
+  }
+
+  /** The parameters of a function whose values reach a model. */
+  modelInputParams(fn: FunctionLike, depth: number): ReadonlySet<number> {
+    const cached = this.inputParams.get(fn);
+    if (cached !== undefined) return cached ?? new Set();
+    this.inputParams.set(fn, null);
+    const roots = findModelInputs(this, fn, depth);
+    const result = new Set<number>();
+    fn.parameters.forEach((parameter, index) => {
+      if (this.ts.isIdentifier(parameter.name)) {
+        const symbol = this.checker.getSymbolAtLocation(parameter.name);
+        if (symbol !== undefined && roots.has(symbol)) result.add(index);
+      }
+    });
+    this.inputParams.set(fn, result);
+    return result;
+  }
+
+  /** A function's summary, analysing it on first use (bounded by depth; recursion gives none). */
+  summaryOf(fn: FunctionLike, depth: number): FunctionSummary | undefined {
+    const cached = this.summaries.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    if (depth > this.options.crossFileDepth) return undefined;
+    this.summaries.set(fn, null);
+    new FunctionAnalysis(this, fn, new Map(), [], depth).run();
+    return this.summaries.get(fn) ?? undefined;
+  }
+
+  storeSummary(fn: FunctionLike, summary: FunctionSummary): void {
+    this.summaries.set(fn, summary);
+  }
+
+  /**
+   * The body of the function a call runs, when the program has it: a declaration in a project
+   * file (not a `.d.ts`, not a package).
+   */
+  calleeBody(call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
+    const declaration = this.checker.getResolvedSignature(call)?.declaration;
+    if (declaration === undefined || this.ts.isJSDocSignature(declaration)) return undefined;
+    if (!isFunctionLike(this.ts, declaration) || declaration.body === undefined) return undefined;
+    const sourceFile = declaration.getSourceFile();
+    if (sourceFile.isDeclarationFile || sourceFile.fileName.includes('/node_modules/')) return undefined;
+    return declaration;
+  }
+}
+
+/** Functions with bodies the analysis can summarise. */
+export function isFunctionLike(ts: typeof TS, node: TS.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}

@@ -1,0 +1,149 @@
+import type * as TS from 'typescript';
+import type { TaintEngine } from './engine.js';
+import { sourceLabel, type SourceLabel } from './labels.js';
+import { shortCallee, skipOuter } from './syntax.js';
+
+/**
+ * A variable whose value reaches a model: logging it anywhere (before the inference as well as
+ * after) logs a model input. `props` narrows it to some of its properties (`batch.inputs`).
+ */
+export interface ModelInputRoot {
+  readonly label: SourceLabel;
+  readonly props: ReadonlySet<string> | 'whole';
+}
+
+export type ModelInputRoots = Map<TS.Symbol, ModelInputRoot>;
+
+/**
+ * Finds the model inputs of a scope (a file, or one function's body): what is passed to inference,
+ * the data tensors are built from, the parameters of `forward` in `nn.Module` subclasses, and
+ * what user functions pass on to those. Followed backwards through `const` definitions, so the
+ * prompt that `ids = tokenizer.encode(prompt)` came from is an input too.
+ */
+export function findModelInputs(engine: TaintEngine, scope: TS.Node, depth: number): ModelInputRoots {
+  const { ts, checker, matcher } = engine;
+  const roots: ModelInputRoots = new Map();
+  const followed = new Set<TS.Node>();
+
+  const markSymbol = (symbol: TS.Symbol | undefined, label: SourceLabel, prop?: string): void => {
+    if (symbol === undefined) return;
+    const existing = roots.get(symbol);
+    if (existing?.props === 'whole') return;
+    if (prop === undefined) {
+      roots.set(symbol, { label, props: 'whole' });
+      const declaration = symbol.valueDeclaration;
+      // The value came from somewhere: a `const ids = encode(prompt)` makes `prompt` an input.
+      if (declaration !== undefined && ts.isVariableDeclaration(declaration) && declaration.initializer !== undefined && !followed.has(declaration)) {
+        followed.add(declaration);
+        mark(declaration.initializer, label);
+      }
+      return;
+    }
+    const props = new Set(existing?.props ?? []);
+    props.add(prop);
+    roots.set(symbol, { label: existing?.label ?? label, props });
+  };
+
+  const mark = (expression: TS.Expression, label: SourceLabel): void => {
+    const node = skipOuter(ts, expression);
+    if (ts.isIdentifier(node)) {
+      markSymbol(checker.getSymbolAtLocation(node), label);
+    } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      markSymbol(checker.getSymbolAtLocation(node.expression), label, node.name.text);
+    } else if (ts.isCallExpression(node) && matcher.match(node) !== undefined) {
+      // Through MLX itself only the data goes on: `mx.array(ids)`, not `mx.random.key(seed)`.
+      const match = matcher.match(node);
+      if (match?.receiver !== undefined && match.kind === 'tensor-operation') mark(match.receiver, label);
+      for (const argument of match?.arguments ?? []) if (argument.role === 'tensor' || argument.role === 'weights') mark(argument.node, label);
+    } else if (ts.isCallExpression(node)) {
+      const callee = skipOuter(ts, node.expression);
+      // `prompt.trim()`, `words.map(...)`: the receiver is the data; `tokenizer.encode(x)`: it is not.
+      if (ts.isPropertyAccessExpression(callee) && isStringOrArray(ts, checker, callee.expression)) mark(callee.expression, label);
+      // Numbers handed to a helper are sizes, seeds and indices far more often than data.
+      for (const argument of node.arguments) if (!isScalar(ts, checker, argument)) mark(argument, label);
+    } else if (
+      ts.isArrayLiteralExpression(node) ||
+      ts.isTemplateExpression(node) ||
+      ts.isBinaryExpression(node) ||
+      ts.isConditionalExpression(node) ||
+      ts.isSpreadElement(node) ||
+      ts.isAwaitExpression(node) ||
+      ts.isTemplateSpan(node)
+    ) {
+      ts.forEachChild(node, (child) => {
+        if (ts.isExpression(child)) mark(child, label);
+        else if (ts.isTemplateSpan(child)) mark(child.expression, label);
+      });
+    } else if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (ts.isPropertyAssignment(property)) mark(property.initializer, label);
+        else if (ts.isShorthandPropertyAssignment(property)) markSymbol(checker.getShorthandAssignmentValueSymbol(property), label);
+      }
+    }
+  };
+
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) visitCall(node);
+    if ((ts.isMethodDeclaration(node) || ts.isPropertyDeclaration(node)) && isForwardOfModule(node)) {
+      const fn = ts.isMethodDeclaration(node) ? node : node.initializer;
+      if (fn !== undefined && (ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
+        const owner = node.parent as TS.ClassLikeDeclaration;
+        const label = sourceLabel('model-input', node.name, `${owner.name?.text ?? 'Module'}#forward`);
+        for (const parameter of fn.parameters) markBinding(parameter.name, label);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+
+  const markBinding = (name: TS.BindingName, label: SourceLabel): void => {
+    if (ts.isIdentifier(name)) markSymbol(checker.getSymbolAtLocation(name), label);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) markBinding(element.name, label);
+  };
+
+  const visitCall = (call: TS.CallExpression | TS.NewExpression): void => {
+    const args = call.arguments ?? [];
+    const match = matcher.match(call);
+    if (match !== undefined) {
+      const what = ts.isCallExpression(call) ? shortCallee(ts, call.expression) : `new ${shortCallee(ts, call.expression)}`;
+      if (match.kind === 'inference') {
+        const label = sourceLabel('model-input', call, what);
+        match.arguments.forEach((argument) => {
+          mark(argument.node, label);
+        });
+      } else if (match.id === 'core.array') {
+        // `mx.array(data)`: the data is what the model will see. Random generators' keys and
+        // bounds, shapes and fill values are not.
+        const label = sourceLabel('model-input', call, what);
+        for (const argument of match.arguments) if (argument.role === 'tensor' || argument.role === 'weights') mark(argument.node, label);
+      }
+      return;
+    }
+    if (depth > engine.options.crossFileDepth) return;
+    const callee = engine.calleeBody(call);
+    if (callee === undefined) return;
+    const inputs = engine.modelInputParams(callee, depth + 1);
+    if (inputs.size === 0) return;
+    const label = sourceLabel('model-input', call, shortCallee(ts, call.expression));
+    args.forEach((argument, index) => {
+      if (inputs.has(Math.min(index, callee.parameters.length - 1))) mark(argument, label);
+    });
+  };
+
+  const isForwardOfModule = (member: TS.MethodDeclaration | TS.PropertyDeclaration): boolean => {
+    if (!ts.isIdentifier(member.name) || member.name.text !== 'forward' || !ts.isClassLike(member.parent)) return false;
+    return matcher.isModuleType(checker.getTypeAtLocation(member.parent));
+  };
+
+  visit(scope);
+  return roots;
+}
+
+function isScalar(ts: typeof TS, checker: TS.TypeChecker, expression: TS.Expression): boolean {
+  return (checker.getTypeAtLocation(expression).flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike)) !== 0;
+}
+
+function isStringOrArray(ts: typeof TS, checker: TS.TypeChecker, expression: TS.Expression): boolean {
+  const type = checker.getTypeAtLocation(expression);
+  return (type.flags & ts.TypeFlags.StringLike) !== 0 || checker.isArrayType(type) || checker.isTupleType(type);
+}
+

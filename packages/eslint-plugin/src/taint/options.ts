@@ -1,0 +1,148 @@
+import { userEntriesSchema, type JsonSchema, type UserEntry } from '@mlx-audit/catalogue';
+
+/** A function by where it is declared: `{ module: 'pino', name: 'pino' }`, `{ name: 'getSecret' }`. */
+export interface FunctionSpecifier {
+  /** A package name, or a path relative to the project root; omitted, any module. */
+  readonly module?: string;
+  /** `fn`, `Class#method` or `Class.staticMethod`. */
+  readonly name: string;
+}
+
+/** Methods of objects of a type: `{ type: 'AuditTrail', module: '@acme/audit', methods: ['record'] }`. */
+export interface TypeSinkSpecifier {
+  /** A package name or a path relative to the project root; omitted, any module. */
+  readonly module?: string;
+  /** The declared name of the class, interface or type alias. */
+  readonly type: string;
+  /** The methods that log; omitted, all of them. */
+  readonly methods?: readonly string[];
+}
+
+export interface TaintOptions {
+  /** Case-insensitive pattern tested against names in snake_case (`accessToken` → `access_token`). */
+  readonly secretNamePattern?: string;
+  /** Calls whose results are secrets. */
+  readonly sources?: readonly FunctionSpecifier[];
+  /** Extra log sinks: every argument of a call to one of these functions, or of these methods of a type, is logged. */
+  readonly sinks?: readonly (FunctionSpecifier | TypeSinkSpecifier)[];
+  /** Calls whose results are safe to log whatever their arguments carry. */
+  readonly sanitizers?: readonly FunctionSpecifier[];
+  /** Report tainted values in `Error` messages and causes (whoever catches them may log them). */
+  readonly checkErrorMessages?: boolean;
+  /** Your own MLX entry points (your `generate()` as inference): the catalogue's user entries. */
+  readonly entries?: readonly UserEntry[];
+  /** Packages that ship MLX's declarations besides `@frost-beta/mlx`. */
+  readonly mlxPackages?: readonly string[];
+  /** How many calls deep the analysis follows functions into other files of the program. */
+  readonly crossFileDepth?: number;
+}
+
+/**
+ * Names that hold credentials, not ML vocabulary: `tokens`, `tokenIds`, `maxTokens` and attention
+ * `keys` are not secrets; `accessToken`, `apiKey`, `password` are.
+ */
+export const DEFAULT_SECRET_NAME_PATTERN =
+  '(^|_)(password|passwd|passphrase|passcode|secrets?|credentials?|authorization|cookies?|api_?keys?|private_?keys?|client_secret|(access|refresh|session|auth|bearer|id|csrf|xsrf|jwt)_tokens?)(_|$)';
+
+/** The runtime's redacting helpers, recognised as sanitizers before anyone configures them. */
+export const RUNTIME_SANITIZERS: readonly FunctionSpecifier[] = [
+  { module: '@mlx-audit/runtime', name: 'summarizeTensor' },
+  { module: '@mlx-audit/runtime', name: 'summarize' },
+  { module: '@mlx-audit/runtime', name: 'redact' },
+  { module: '@mlx-audit/runtime', name: 'hashText' },
+];
+
+const moduleSchema: JsonSchema = {
+  type: 'string',
+  minLength: 1,
+  description: 'A package name or a path relative to the project root; any module when omitted.',
+};
+
+const functionSpecifierSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    module: moduleSchema,
+    name: { type: 'string', minLength: 1, description: 'fn, Class#method or Class.staticMethod.' },
+  },
+};
+
+const typeSinkSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    module: moduleSchema,
+    type: { type: 'string', minLength: 1, description: 'The declared name of the class, interface or type alias.' },
+    methods: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'The methods that log; all when omitted.' },
+  },
+};
+
+/** The rule options' JSON schema, shared by the rules that use the taint engine. */
+export const taintOptionsSchema: Record<string, JsonSchema> = {
+  secretNamePattern: {
+    type: 'string',
+    description: 'Case-insensitive regular expression tested against identifier and property names in snake_case.',
+  },
+  sources: { type: 'array', items: functionSpecifierSchema, description: 'Calls whose results are secrets.' },
+  sinks: {
+    type: 'array',
+    items: { anyOf: [functionSpecifierSchema, typeSinkSchema] },
+    description: 'Extra log sinks (a function, or methods of a type): every argument is logged.',
+  },
+  sanitizers: { type: 'array', items: functionSpecifierSchema, description: 'Calls whose results are safe to log.' },
+  checkErrorMessages: {
+    type: 'boolean',
+    description: 'Report tainted values put into Error messages and causes, which whoever catches them may log.',
+  },
+  entries: userEntriesSchema,
+  mlxPackages: {
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    description: 'Packages that ship MLX declarations besides @frost-beta/mlx.',
+  },
+  crossFileDepth: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 10,
+    description: 'How many calls deep the analysis follows functions into other files of the program.',
+  },
+};
+
+/** Options with defaults applied: what the engine works from. */
+export interface ResolvedTaintOptions {
+  readonly secretName: RegExp;
+  readonly sources: readonly FunctionSpecifier[];
+  readonly sinks: readonly (FunctionSpecifier | TypeSinkSpecifier)[];
+  readonly sanitizers: readonly FunctionSpecifier[];
+  readonly checkErrorMessages: boolean;
+  readonly entries: readonly UserEntry[];
+  readonly mlxPackages: readonly string[];
+  readonly crossFileDepth: number;
+  /** Equal options give equal keys: analyses are cached per program and key. */
+  readonly key: string;
+}
+
+export function resolveTaintOptions(options: TaintOptions): ResolvedTaintOptions {
+  const resolved = {
+    secretName: new RegExp(options.secretNamePattern ?? DEFAULT_SECRET_NAME_PATTERN, 'i'),
+    sources: options.sources ?? [],
+    sinks: options.sinks ?? [],
+    sanitizers: [...RUNTIME_SANITIZERS, ...(options.sanitizers ?? [])],
+    checkErrorMessages: options.checkErrorMessages ?? false,
+    entries: options.entries ?? [],
+    mlxPackages: ['@frost-beta/mlx', ...(options.mlxPackages ?? [])],
+    crossFileDepth: options.crossFileDepth ?? 3,
+  };
+  return { ...resolved, key: JSON.stringify({ ...resolved, secretName: resolved.secretName.source }) };
+}
+
+/** `accessToken` → `access_token`, `APIKey` → `api_key`, `user-password` → `user_password`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toLowerCase();
+}

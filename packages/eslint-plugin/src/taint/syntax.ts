@@ -1,0 +1,16 @@
+import type * as TS from 'typescript';
+
+/** The expression under parentheses, `as`, `!` and `satisfies`. */
+export function skipOuter(ts: typeof TS, expression: TS.Expression): TS.Expression {
+  let node = expression;
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node)) {
+    node = node.expression;
+  }
+  return node;
+}
+
+/** `model.forward`, `mx.ones([1]).tolist`: a callee as messages quote it (one line, bounded). */
+export function shortCallee(ts: typeof TS, callee: TS.Expression): string {
+  const text = skipOuter(ts, callee).getText().replace(/\s+/g, ' ').trim();
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
