@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/', '**/node_modules/', '**/*.d.ts', 'test-fixtures/*/out/'],
+    ignores: ['**/dist/', '**/dist-audited/', '**/node_modules/', '**/*.d.ts', 'test-fixtures/*/out/', '**/tests/__snapshots__/', '**/tests/.semantics/'],
   },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
@@ -39,7 +39,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
 );

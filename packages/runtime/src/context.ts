@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { keyedDigest, redactionSettings } from './settings.js';
+
+/** Who and what a call belongs to, carried across awaits for the duration of a request. */
+export interface AuditContext {
+  readonly requestId: string;
+  /** A pseudonym of the client (never a raw address or user name). */
+  readonly clientId?: string;
+}
+
+const storage = new AsyncLocalStorage<AuditContext>();
+
+/**
+ * Runs `fn` with an audit context: every event recorded inside, across awaits and callbacks,
+ * carries its `request.id` and `client.id`. A missing `requestId` gets a random UUID; the
+ * `clientId` is logged as given, so pass a pseudonym (see `pseudonymize`).
+ */
+export function withAuditContext<Result>(context: { requestId?: string; clientId?: string }, fn: () => Result): Result {
+  const store: AuditContext =
+    context.clientId === undefined
+      ? { requestId: context.requestId ?? randomUUID() }
+      : { requestId: context.requestId ?? randomUUID(), clientId: context.clientId };
+  return storage.run(Object.freeze(store), fn);
+}
+
+/** The audit context of the code running now, if any. */
+export function currentAuditContext(): AuditContext | undefined {
+  return storage.getStore();
+}
+
+/**
+ * A keyed pseudonym (HMAC-SHA256 under the configured key, 16 hex digits) for an identifier such
+ * as an IP address or a user name; undefined without a key, since an unkeyed hash of an IP
+ * address is reversed by trying all of them.
+ */
+export function pseudonymize(identifier: string): string | undefined {
+  const { key } = redactionSettings();
+  return key === null ? undefined : keyedDigest(key, identifier);
+}
+
+/** The part of a Node request the wrapper reads: the peer address, for the pseudonym. */
+export interface RequestWithSocket {
+  readonly socket?: { readonly remoteAddress?: string | undefined } | null;
+}
+
+/**
+ * Wraps a Node HTTP request handler (`http.createServer(handler)`, or any `(req, res)` handler)
+ * so each request runs in its own audit context: a random request id, and the client address
+ * pseudonymised with the configured key (no `client.id` without a key; never the raw address).
+ */
+export function auditHttpHandler<Request extends RequestWithSocket, Response, Result>(
+  handler: (this: unknown, request: Request, response: Response) => Result,
+): (this: unknown, request: Request, response: Response) => Result {
+  return function auditedHandler(this: unknown, request: Request, response: Response): Result {
+    const address = request.socket?.remoteAddress;
+    const clientId = address === undefined ? undefined : pseudonymize(address);
+    const context = clientId === undefined ? {} : { clientId };
+    return withAuditContext(context, () => handler.call(this, request, response));
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * What the transformer emits and the runtime provides: the only names the two halves share.
+ * The transformer imports this module (a `./contract` subpath export) for the names; injected
+ * code imports `INSTRUMENT_MODULE` at run time.
+ *
+ * An instrumented call site looks like this (ESM; CommonJS uses `require`):
+ *
+ * ```js
+ * import * as __mlxa from '@mlx-audit/runtime/instrument';
+ * const __mlxa_site_0 = __mlxa.site({ id: 'core.load', kind: 'model-load', mode: 'event', ... });
+ * // mx.load(path)  becomes
+ * (__mlxa_site_0.channel.hasSubscribers ? __mlxa.call(__mlxa_site_0, mx, mx.load, [path]) : mx.load(path))
+ * ```
+ *
+ * With no subscriber the guard is one inlined getter and the original call runs unchanged.
+ */
+
+import type { TracingChannel } from 'node:diagnostics_channel';
+
+/** The module injected code imports. */
+export const INSTRUMENT_MODULE = '@mlx-audit/runtime/instrument';
+
+/** The namespace identifier injected code uses for that module. */
+export const RUNTIME_NAMESPACE = '__mlxa';
+
+/** Functions of the instrument module that injected code calls. */
+export const INSTRUMENT_FUNCTIONS = {
+  /** `site(descriptor): Site`: a frozen, module-level call-site descriptor with its channel. */
+  site: 'site',
+  /** `call(site, thisArg, fn, args)`: runs `fn` with `this` and `args`, publishing on the site's channel. */
+  call: 'call',
+  /** `construct(site, target, args)`: `new target(...args)`, publishing on the site's channel. */
+  construct: 'construct',
+} as const;
+
+/** What each event kind publishes: an event per call, errors only, or nothing (not instrumented). */
+export type SiteMode = 'event' | 'errors';
+
+/** Argument roles, as the catalogue names them; `spread` marks a `...spread` argument. */
+export type SiteArgumentRole =
+  | 'tensor'
+  | 'weights'
+  | 'path-or-weights'
+  | 'path'
+  | 'text'
+  | 'shape'
+  | 'axis'
+  | 'dtype'
+  | 'stream'
+  | 'callback'
+  | 'module'
+  | 'option'
+  | 'other'
+  | 'spread';
+
+/** The descriptor the transformer writes for each call site: constants only. */
+export interface SiteDescriptor {
+  /** Catalogue binding id: `core.load`, `nn.Module#forward`, or a user entry's id. */
+  readonly id: string;
+  /** Catalogue kind: `model-load`, `inference`, `layer-composition`, ... */
+  readonly kind: string;
+  readonly mode: SiteMode;
+  /** Source file relative to the project root, `/`-separated. */
+  readonly file: string;
+  /** 1-based line and column of the call in the original source. */
+  readonly line: number;
+  readonly column: number;
+  /** The enclosing function (`predict`, `Model#forward`), or null at module level. */
+  readonly fn: string | null;
+  /** The callee's source text (`mx.load`), used to reproduce V8's `… is not a function`. */
+  readonly callee: string;
+  /** Role of each argument by position; the last repeats for any further arguments. */
+  readonly args: readonly SiteArgumentRole[];
+  /** What the receiver is, for methods (`x.sum()` on a tensor, `model.forward` on a module). */
+  readonly receiver: 'tensor' | 'module' | 'other' | null;
+}
+
+/** The TracingChannel name for a kind: `tracing:mlx-audit:<kind>`. */
+export function channelName(kind: string): string {
+  return `mlx-audit:${kind}`;
+}
+
+/**
+ * What `site(descriptor)` returns: the descriptor, frozen, with the TracingChannel of its kind.
+ * Injected code reads only `channel.hasSubscribers`; subscribers read the rest.
+ */
+export interface Site extends SiteDescriptor {
+  readonly channel: TracingChannel<unknown, AuditCallContext>;
+}
+
+/**
+ * The context object `call` and `construct` publish on the five channels of a site's
+ * TracingChannel, as `traceSync` and `tracePromise` do: the same object at `start`, `end`,
+ * `asyncStart`, `asyncEnd` and `error`, with `result` or `error` filled in as the call settles.
+ * It carries the raw arguments (diagnostics_channel's convention): subscribers other than the
+ * runtime's own are trusted code and do their own redaction.
+ */
+export interface AuditCallContext {
+  readonly site: Site;
+  /** The receiver the call ran with (`undefined` for a plain call or `new`). */
+  readonly self: unknown;
+  readonly args: readonly unknown[];
+  /** The return value (the promise at `end`, its value at `asyncEnd`), or the new object. */
+  readonly result: unknown;
+  /** What the call threw or its promise rejected with, when `failed`. */
+  readonly error: unknown;
+  /** Whether the call threw or its promise rejected (`error` alone cannot tell: `throw undefined`). */
+  readonly failed: boolean;
+  /** Whether the call returned a thenable: `asyncStart` and `asyncEnd` follow `end`. */
+  readonly asynchronous: boolean;
+  /** `performance.now()` when the call started. */
+  readonly startTime: number;
+}

@@ -1,0 +1,148 @@
+import type { Site } from './contract.js';
+import { sanitizeErrorMessage, type CapturedError } from './errors.js';
+import { pathAsShown, renderSummary } from './render.js';
+import type { RedactionSettings } from './settings.js';
+import type { AuditEvent } from './sinks/sink.js';
+import { PendingPath, type JsonValue, type Summary } from './summary.js';
+
+/** What the hot path records of one call; everything here is already a summary. */
+export interface CallRecord {
+  readonly site: Site;
+  readonly sequence: number;
+  /** `performance.now()` at the start and at the end of the call (settlement, for a promise). */
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly failed: boolean;
+  readonly receiver: Summary | undefined;
+  readonly args: readonly Summary[];
+  readonly result: Summary | undefined;
+  readonly error: CapturedError | undefined;
+  readonly requestId: string | undefined;
+  readonly clientId: string | undefined;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+}
+
+export const ECS_VERSION = '8.11.0';
+export const DROPPED_ACTION = 'mlx-audit.dropped';
+
+/** ECS `event.category` and `event.type` per kind (ECS allows these pairs for `api`, `file`, `configuration`). */
+const ECS_CLASSIFICATION: Readonly<Record<string, readonly [category: string, type: string]>> = {
+  'model-load': ['file', 'access'],
+  'model-save': ['file', 'creation'],
+  inference: ['api', 'access'],
+  'layer-composition': ['api', 'access'],
+  evaluation: ['api', 'info'],
+  transform: ['api', 'creation'],
+  'training-update': ['api', 'change'],
+  'tensor-creation': ['api', 'creation'],
+  'tensor-operation': ['api', 'access'],
+  'data-extraction': ['api', 'access'],
+  metadata: ['api', 'info'],
+  'module-construction': ['api', 'creation'],
+  'module-state': ['api', 'change'],
+  'runtime-config': ['configuration', 'change'],
+  constant: ['api', 'info'],
+  utility: ['api', 'info'],
+};
+
+const INFERENCE_KINDS = new Set(['inference', 'layer-composition']);
+const FILE_KINDS = new Set(['model-load', 'model-save']);
+
+/**
+ * The event for one call, keys in a fixed order: ECS envelope, correlation, OpenTelemetry
+ * GenAI and code attributes, then what MLX was given and returned.
+ */
+export function buildCallEvent(record: CallRecord, settings: RedactionSettings): AuditEvent {
+  const { site, failed } = record;
+  const [category, type] = ECS_CLASSIFICATION[site.kind] ?? ['api', 'access'];
+  const event: Record<string, JsonValue> = {
+    '@timestamp': isoTime(record.startTime),
+    'ecs.version': ECS_VERSION,
+    'log.level': failed ? 'error' : 'info',
+    'event.kind': 'event',
+    'event.category': [category],
+    'event.type': failed ? [type, 'error'] : [type],
+    'event.action': site.id,
+    'event.outcome': failed ? 'failure' : 'success',
+    'event.duration': Math.max(0, Math.round((record.endTime - record.startTime) * 1e6)),
+    'event.sequence': record.sequence,
+    'process.pid': process.pid,
+  };
+  if (settings.serviceName !== undefined) event['service.name'] = settings.serviceName;
+  if (record.requestId !== undefined) event['request.id'] = record.requestId;
+  if (record.clientId !== undefined) event['client.id'] = record.clientId;
+  if (record.traceId !== undefined) event['trace.id'] = record.traceId;
+  if (record.spanId !== undefined) event['span.id'] = record.spanId;
+  event['gen_ai.operation.name'] = INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind;
+  event['gen_ai.provider.name'] = 'mlx';
+  event['code.filepath'] = site.file;
+  event['code.lineno'] = site.line;
+  event['code.column'] = site.column;
+  if (site.fn !== null) event['code.function'] = site.fn;
+  event['mlx.kind'] = site.kind;
+  event['mlx.binding'] = site.id;
+  event['mlx.callee'] = site.callee;
+  if (record.receiver !== undefined) event['mlx.receiver'] = renderSummary(record.receiver, settings);
+  event['mlx.args'] = record.args.map((summary) => renderSummary(summary, settings));
+  if (record.result !== undefined) event['mlx.result'] = renderSummary(record.result, settings);
+  const lazy = lazinessOf(site.kind, record.result);
+  if (lazy !== undefined) event['mlx.lazy'] = lazy;
+  const filePath = FILE_KINDS.has(site.kind) ? firstPath(record.args, settings) : undefined;
+  if (filePath !== undefined) event['file.path'] = filePath;
+  if (record.error !== undefined) {
+    event['error.type'] = record.error.type;
+    if (record.error.message !== undefined) event['error.message'] = sanitizeErrorMessage(record.error.message);
+  }
+  return event;
+}
+
+/** The record that says how many events the full buffer turned away since the last one. */
+export function buildDroppedEvent(count: number, sequence: number): AuditEvent {
+  return {
+    '@timestamp': new Date().toISOString(),
+    'ecs.version': ECS_VERSION,
+    'log.level': 'warn',
+    'event.kind': 'event',
+    'event.category': ['process'],
+    'event.type': ['info'],
+    'event.action': DROPPED_ACTION,
+    'event.outcome': 'unknown',
+    'event.sequence': sequence,
+    'process.pid': process.pid,
+    count,
+  };
+}
+
+// Formatting a date costs microseconds and events come in bursts: reuse the string within a millisecond.
+let lastMillisecond = Number.NaN;
+let lastIsoTime = '';
+
+function isoTime(performanceTime: number): string {
+  const millisecond = Math.floor(performance.timeOrigin + performanceTime);
+  if (millisecond !== lastMillisecond) {
+    lastMillisecond = millisecond;
+    lastIsoTime = new Date(millisecond).toISOString();
+  }
+  return lastIsoTime;
+}
+
+/**
+ * MLX builds a graph and computes only when asked (`eval`, `item`...): a call that returns
+ * tensors measured graph building, not compute (`true`); an evaluation measured compute (`false`).
+ */
+function lazinessOf(kind: string, result: Summary | undefined): boolean | undefined {
+  if (kind === 'evaluation') return false;
+  return holdsTensors(result) ? true : undefined;
+}
+
+function holdsTensors(summary: Summary | undefined): boolean {
+  if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) return false;
+  const type = (summary as Readonly<Record<string, Summary>>).type;
+  return type === 'tensor' || type === 'tensors' || type === 'weights';
+}
+
+function firstPath(args: readonly Summary[], settings: RedactionSettings): string | undefined {
+  const path = args.find((summary) => summary instanceof PendingPath);
+  return path === undefined ? undefined : pathAsShown(path.path, settings);
+}

@@ -1,0 +1,92 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { CallContext } from './call-context.js';
+import { knownChannels, watchNewChannels, type AuditChannel } from './channels.js';
+import { currentAuditContext } from './context.js';
+import { captureError } from './errors.js';
+import { reportOnce } from './internal-report.js';
+import { activeTraceIds } from './otel-trace.js';
+import { admit, enqueue, nextSequence } from './pipeline.js';
+import { summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
+
+/** Kinds whose every call is an audit event, kept even when the buffer is full. */
+const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
+
+/**
+ * The runtime's own subscriber. It listens to `end` (synchronous calls), `asyncEnd` (settled
+ * promises) and `error` (for sites in `errors` mode, which publish nothing else), never to
+ * `start`: the context already carries the start time, and a `start` subscriber would only add
+ * a publish to every call.
+ */
+function onEnd(message: unknown): void {
+  if (message instanceof CallContext && message.site.mode === 'event' && !message.asynchronous) record(message);
+}
+
+function onAsyncEnd(message: unknown): void {
+  if (message instanceof CallContext && message.site.mode === 'event') record(message);
+}
+
+function onError(message: unknown): void {
+  if (message instanceof CallContext && message.site.mode === 'errors') record(message);
+}
+
+/**
+ * The hot path once a sink is active: summaries of what the event needs, into the buffer.
+ * Never throws: diagnostics_channel would rethrow a subscriber's error as an uncaught exception.
+ */
+function record(context: CallContext): void {
+  try {
+    const endTime = performance.now();
+    const { site, failed } = context;
+    if (!admit(failed || AUDIT_KINDS.has(site.kind))) return;
+    const audit = currentAuditContext();
+    const trace = activeTraceIds();
+    enqueue({
+      site,
+      sequence: nextSequence(),
+      startTime: context.startTime,
+      endTime,
+      failed,
+      receiver: summarizeReceiver(context.self, site.receiver),
+      args: summarizeArguments(context.args, site.args),
+      result: failed ? undefined : summarize(context.result, undefined),
+      error: failed ? captureError(context.error) : undefined,
+      requestId: audit?.requestId,
+      clientId: audit?.clientId,
+      traceId: trace?.traceId,
+      spanId: trace?.spanId,
+    });
+  } catch (error) {
+    reportOnce('record', `recording a call failed: ${String(error)}`);
+  }
+}
+
+let active = false;
+
+// By name, as Node recommends over Channel#subscribe; the names resolve to the channels that
+// channels.ts holds, so these are the channels instrumented code checks.
+function subscribe(channel: AuditChannel): void {
+  diagnosticsChannel.subscribe(channel.end.name, onEnd);
+  diagnosticsChannel.subscribe(channel.asyncEnd.name, onAsyncEnd);
+  diagnosticsChannel.subscribe(channel.error.name, onError);
+}
+
+function unsubscribe(channel: AuditChannel): void {
+  diagnosticsChannel.unsubscribe(channel.end.name, onEnd);
+  diagnosticsChannel.unsubscribe(channel.asyncEnd.name, onAsyncEnd);
+  diagnosticsChannel.unsubscribe(channel.error.name, onError);
+}
+
+/**
+ * Subscribes the recorder to every channel, present and future, or unsubscribes it. Off means
+ * no subscriber at all, so `site.channel.hasSubscribers` is false and instrumented code takes
+ * the plain path.
+ */
+export function setRecording(on: boolean): void {
+  if (on === active) return;
+  active = on;
+  for (const channel of knownChannels()) {
+    if (on) subscribe(channel);
+    else unsubscribe(channel);
+  }
+  watchNewChannels(on ? subscribe : undefined);
+}

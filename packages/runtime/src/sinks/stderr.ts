@@ -1,0 +1,16 @@
+import type { AuditSink } from './sink.js';
+import { writeFully } from './write-fully.js';
+
+/**
+ * JSON lines on stderr, the default: what container platforms collect (Fluent Bit, Vector,
+ * Elastic Agent). Written synchronously to file descriptor 2, one write per batch, so nothing
+ * waits in a stream buffer when the process exits.
+ */
+export function stderrSink(): AuditSink {
+  return {
+    name: 'stderr',
+    write(batch) {
+      writeFully(2, Buffer.from(batch.lines.join(''), 'utf8'));
+    },
+  };
+}

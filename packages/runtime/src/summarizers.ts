@@ -1,0 +1,24 @@
+import type { SiteArgumentRole } from './contract.js';
+import { isObjectLike } from './describe.js';
+import { neutralizeValue } from './escape.js';
+import { renderSummary } from './render.js';
+import { redactionSettings } from './settings.js';
+import { summarize } from './summarize.js';
+import type { JsonValue } from './summary.js';
+import { isTensor, summarizeTensor as summarizeTensorObject, type TensorSummary } from './tensor.js';
+
+/**
+ * The redacted form an event gives a value, for the application's own logs: a tensor becomes
+ * its shape, dtype and sizes, a string its length (and keyed digest), and so on, exactly as in
+ * `mlx.args`, with the current configuration and control characters written out.
+ */
+export function summarizeValue(value: unknown, role?: SiteArgumentRole): JsonValue {
+  return neutralizeValue(renderSummary(summarize(value, role), redactionSettings()));
+}
+
+/** Shape, dtype, size and byte count of an MLX array (never its contents); undefined for anything else. */
+export function summarizeTensor(value: unknown): TensorSummary | undefined {
+  if (!isObjectLike(value) || !isTensor(value)) return undefined;
+  const summary = summarizeTensorObject(value);
+  return { ...summary, dtype: neutralizeValue(summary.dtype) as string };
+}

@@ -1,0 +1,137 @@
+import { constructorName, readProperty } from './describe.js';
+import { alreadyLoaded, resolveOptional } from './optional-module.js';
+
+/** What an event says about a tensor: metadata MLX keeps on the array, never its contents. */
+// A type alias rather than an interface: it must be assignable to an index signature (a JSON object).
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+export type TensorSummary = {
+  readonly type: 'tensor';
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly size: number;
+  readonly nbytes: number;
+};
+
+type Constructor = abstract new (...args: never[]) => unknown;
+
+interface MlxClasses {
+  readonly array: Constructor;
+  readonly Dtype: Constructor | undefined;
+}
+
+const MLX_PACKAGE = '@frost-beta/mlx';
+const MAX_DIMENSIONS = 32;
+
+// undefined: not looked up yet; null: MLX cannot be resolved from here.
+let mlxEntry: string | null | undefined;
+let mlxClasses: MlxClasses | undefined;
+
+/**
+ * MLX's classes, once the application has loaded MLX. Looking in the module cache (rather than
+ * requiring MLX) keeps the runtime from loading the native library itself; until MLX is loaded
+ * there is no MLX array to recognise anyway.
+ */
+function loadedMlx(): MlxClasses | undefined {
+  if (mlxClasses !== undefined) return mlxClasses;
+  mlxEntry ??= resolveOptional(MLX_PACKAGE) ?? null;
+  if (mlxEntry === null) return undefined;
+  const exports = alreadyLoaded(mlxEntry);
+  const core = typeof exports === 'object' && exports !== null ? readProperty(exports, 'core') : undefined;
+  if (typeof core !== 'object' || core === null) return undefined;
+  const array = readProperty(core, 'array');
+  const dtype = readProperty(core, 'Dtype');
+  if (typeof array !== 'function') return undefined;
+  mlxClasses = {
+    array: array as Constructor,
+    Dtype: typeof dtype === 'function' ? (dtype as Constructor) : undefined,
+  };
+  return mlxClasses;
+}
+
+/**
+ * Whether a value is an MLX array: an instance of MLX's `array` class when MLX is loaded where
+ * the runtime can see it; otherwise (MLX not reachable, or another copy of it) an object with a
+ * `shape` array and a `dtype` that has a numeric `size`, as every MLX array has.
+ */
+export function isTensor(value: object): boolean {
+  const mlx = loadedMlx();
+  if (mlx !== undefined) {
+    if (value instanceof mlx.array) return true;
+    // Another copy of MLX names its class `array` too; anything else is not a tensor.
+    if (constructorName(value) !== 'array') return false;
+  }
+  return looksLikeTensor(value);
+}
+
+function looksLikeTensor(value: object): boolean {
+  if (!Array.isArray(readProperty(value, 'shape'))) return false;
+  const dtype = readProperty(value, 'dtype');
+  return typeof dtype === 'object' && dtype !== null && typeof readProperty(dtype, 'size') === 'number';
+}
+
+/** Whether a value is an MLX dtype, whose `toString` is MLX's own and prints its name. */
+export function isDtype(value: object): boolean {
+  const dtypeClass = loadedMlx()?.Dtype;
+  if (dtypeClass !== undefined && value instanceof dtypeClass) return true;
+  return constructorName(value) === 'Dtype' && typeof readProperty(value, 'size') === 'number';
+}
+
+/**
+ * Shape, dtype, size and byte count of a tensor. Only `shape` and `dtype` are read, through the
+ * native getters that return metadata without evaluating the graph (each costs an N-API call,
+ * so size and bytes are computed from them rather than read); contents-reading methods (`item`,
+ * `tolist`, `toString`, `valueOf`) are never called.
+ */
+export function summarizeTensor(tensor: object): TensorSummary {
+  const shape = readShape(tensor);
+  const dtype = describeDtype(readProperty(tensor, 'dtype'));
+  const size = shape.reduce((product, dimension) => product * dimension, 1);
+  const nbytes = dtype.itemSize === undefined ? numberOr(readProperty(tensor, 'nbytes'), -1) : size * dtype.itemSize;
+  return { type: 'tensor', shape, dtype: dtype.name, size, nbytes };
+}
+
+interface DtypeDescription {
+  readonly name: string;
+  readonly itemSize: number | undefined;
+}
+
+const UNKNOWN_DTYPE: DtypeDescription = { name: 'unknown', itemSize: undefined };
+
+// MLX hands out one immutable object per dtype (`a.dtype === mx.float32`), and printing one
+// costs a native call: describe each once.
+const dtypeDescriptions = new WeakMap<object, DtypeDescription>();
+
+function describeDtype(dtype: unknown): DtypeDescription {
+  if (typeof dtype !== 'object' || dtype === null) return UNKNOWN_DTYPE;
+  let description = dtypeDescriptions.get(dtype);
+  if (description === undefined) {
+    const itemSize = readProperty(dtype, 'size');
+    description = {
+      name: isDtype(dtype) ? dtypeName(dtype) : constructorName(dtype),
+      itemSize: typeof itemSize === 'number' && Number.isFinite(itemSize) ? itemSize : undefined,
+    };
+    dtypeDescriptions.set(dtype, description);
+  }
+  return description;
+}
+
+/** The name of an MLX dtype (`float32`): MLX's native `toString`, which reads no tensor. */
+export function dtypeName(dtype: object): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- MLX's Dtype declares no toString but has one.
+  return String(dtype);
+}
+
+/** The shape alone, for lists of tensors. */
+export function readShape(tensor: object): number[] {
+  const shape = readProperty(tensor, 'shape');
+  if (!Array.isArray(shape)) return [];
+  const dimensions: number[] = [];
+  for (const dimension of shape.slice(0, MAX_DIMENSIONS) as unknown[]) {
+    if (typeof dimension === 'number') dimensions.push(dimension);
+  }
+  return dimensions;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,92 @@
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileSink } from '../src/sinks/file.js';
+
+const root = mkdtempSync(join(tmpdir(), 'mlx-audit-file-'));
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function batch(lines: string[]) {
+  return { lines, events: [] };
+}
+
+function line(index: number): string {
+  return `${JSON.stringify({ 'event.sequence': index, padding: 'x'.repeat(40) })}\n`;
+}
+
+describe('fileSink', () => {
+  it('creates its directory 0700 and its file 0600, whatever the umask', () => {
+    const path = join(root, 'fresh', 'nested', 'audit.jsonl');
+    const previous = process.umask(0o000);
+    try {
+      fileSink({ path }).write(batch([line(1)]));
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, 'fresh', 'nested')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(path, 'utf8')).toBe(line(1));
+  });
+
+  it('tightens an existing file to 0600 and appends to it', () => {
+    const path = join(root, 'existing.jsonl');
+    writeFileSync(path, line(1));
+    chmodSync(path, 0o644);
+    const sink = fileSink({ path });
+    sink.write(batch([line(2)]));
+    sink.close?.();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toBe(line(1) + line(2));
+  });
+
+  it('refuses to write through a symbolic link', () => {
+    const target = join(root, 'target.txt');
+    writeFileSync(target, 'precious\n');
+    const path = join(root, 'linked.jsonl');
+    symlinkSync(target, path);
+    expect(() => {
+      fileSink({ path }).write(batch([line(1)]));
+    }).toThrow(/symbolic link/);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+  });
+
+  it('rotates by size, keeping maxFiles older files, and never splits a line', () => {
+    const path = join(root, 'rotating', 'audit.jsonl');
+    const sink = fileSink({ path, maxBytes: 200, maxFiles: 2 });
+    const lines = Array.from({ length: 20 }, (_, index) => line(index));
+    // Some batches at once and some one line at a time: rotation happens inside and between batches.
+    sink.write(batch(lines.slice(0, 7)));
+    for (const single of lines.slice(7)) sink.write(batch([single]));
+    sink.close?.();
+
+    const files = [`${path}.2`, `${path}.1`, path];
+    expect(existsSync(`${path}.3`)).toBe(false);
+    const contents = files.map((file) => readFileSync(file, 'utf8'));
+    for (const [index, file] of files.entries()) {
+      expect(statSync(file).size).toBeLessThanOrEqual(200);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(contents[index]?.endsWith('\n')).toBe(true);
+    }
+    // Oldest to newest, the kept files hold the most recent lines in order.
+    const kept = contents.join('');
+    expect(lines.join('').endsWith(kept)).toBe(true);
+    expect(kept.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('reopens after a failure once the cause is gone', () => {
+    const path = join(root, 'healing.jsonl');
+    symlinkSync(join(root, 'elsewhere.txt'), path);
+    const sink = fileSink({ path });
+    expect(() => {
+      sink.write(batch([line(1)]));
+    }).toThrow();
+    rmSync(path);
+    sink.write(batch([line(2)]));
+    expect(readFileSync(path, 'utf8')).toBe(line(2));
+  });
+});

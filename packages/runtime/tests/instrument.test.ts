@@ -1,0 +1,277 @@
+import './support/quiet.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditStats, configure, flushAuditLog } from '../src/configure.js';
+import type { Site } from '../src/contract.js';
+import { call, construct } from '../src/instrument.js';
+import { captureSink, nextTurn, testSite, type CaptureSink } from './support/capture.js';
+
+const PHASES = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+
+/** Subscribes to the five channels of a site by name, as an APM would, and lists what it sees. */
+function watchPhases(target: Site): { phases: string[]; stop: () => void } {
+  const phases: string[] = [];
+  const listeners = PHASES.map((phase) => {
+    const name = `tracing:mlx-audit:${target.kind}:${phase}`;
+    const listener = () => phases.push(phase);
+    diagnosticsChannel.subscribe(name, listener);
+    return () => diagnosticsChannel.unsubscribe(name, listener);
+  });
+  return {
+    phases,
+    stop: () => {
+      for (const stop of listeners) stop();
+    },
+  };
+}
+
+let sink: CaptureSink;
+
+beforeEach(() => {
+  sink = captureSink();
+  configure({ sinks: [sink], exitHooks: false });
+});
+
+afterEach(() => {
+  configure({ sinks: [], exitHooks: false });
+});
+
+describe('call', () => {
+  it('returns the very value the function returned, with the arguments passed through', () => {
+    const inference = testSite({ id: 'Model#forward', kind: 'inference', args: ['other'] });
+    const returned = { result: true };
+    let seenArgs: unknown[] = [];
+    const fn = (...args: unknown[]) => {
+      seenArgs = args;
+      return returned;
+    };
+    expect(inference.channel.hasSubscribers).toBe(true);
+    expect(call(inference, undefined, fn, [1, 'two'])).toBe(returned);
+    expect(seenArgs).toEqual([1, 'two']);
+  });
+
+  it('runs the function with the receiver it was given as `this`', () => {
+    const inference = testSite({ id: 'Model#forward', kind: 'inference', receiver: 'module' });
+    const receiver = { name: 'model' };
+    const method = function (this: unknown) {
+      return this;
+    };
+    expect(call(inference, receiver, method, [])).toBe(receiver);
+    expect(call(inference, undefined, method, [])).toBeUndefined();
+  });
+
+  it('rethrows the same error object and records the failure', async () => {
+    const load = testSite({ id: 'core.load', kind: 'model-load', args: ['path'] });
+    const thrown = new RangeError('no such model');
+    let caught: unknown;
+    try {
+      call(load, undefined, () => {
+        throw thrown;
+      }, ['model.safetensors']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe(thrown);
+    await nextTurn();
+    expect(sink.events).toHaveLength(1);
+    expect(sink.events[0]).toMatchObject({
+      'event.outcome': 'failure',
+      'event.type': ['access', 'error'],
+      'error.type': 'RangeError',
+      'error.message': 'no such model',
+      'log.level': 'error',
+    });
+  });
+
+  it('throws what V8 throws for a missing function, after publishing the error', async () => {
+    const missing = testSite({ id: 'core.nope', kind: 'tensor-operation', callee: 'mx.nope' });
+    const plain: Record<string, unknown> = {};
+    let native: unknown;
+    try {
+      (plain.nope as () => void)();
+    } catch (error) {
+      native = error;
+    }
+    const { phases, stop } = watchPhases(missing);
+    expect(() => call(missing, plain, plain.nope, [])).toThrow(new TypeError('mx.nope is not a function'));
+    stop();
+    expect(native).toBeInstanceOf(TypeError);
+    expect((native as TypeError).message).toMatch(/ is not a function$/);
+    expect(phases).toEqual(['start', 'error', 'end']);
+    await nextTurn();
+    expect(sink.events[0]).toMatchObject({ 'error.type': 'TypeError', 'error.message': 'mx.nope is not a function' });
+  });
+
+  it('publishes start and end for a synchronous call, in that order, on the channel of its kind', () => {
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation' });
+    const { phases, stop } = watchPhases(operation);
+    call(operation, undefined, () => 1, []);
+    stop();
+    expect(phases).toEqual(['start', 'end']);
+  });
+
+  it('enters stores bound to the start channel, as traceSync does', () => {
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation' });
+    const storage = new AsyncLocalStorage<string>();
+    operation.channel.start.bindStore(storage, (context) => `span for ${context.site.id}`);
+    try {
+      expect(call(operation, undefined, () => storage.getStore(), [])).toBe('span for core.add');
+    } finally {
+      operation.channel.start.unbindStore(storage);
+    }
+  });
+
+  it('returns the original promise, publishes asyncStart and asyncEnd when it settles, and records its value', async () => {
+    const generate = testSite({ id: 'generate', kind: 'inference', args: ['text'] });
+    const { phases, stop } = watchPhases(generate);
+    const promise = Promise.resolve({ text: 'answer' });
+    const returned = call(generate, undefined, () => promise, ['prompt']);
+    expect(returned).toBe(promise);
+    expect(phases).toEqual(['start', 'end']);
+    await expect(returned).resolves.toEqual({ text: 'answer' });
+    await nextTurn();
+    stop();
+    expect(phases).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+    expect(sink.events).toHaveLength(1);
+    expect(sink.events[0]).toMatchObject({ 'event.outcome': 'success', 'mlx.result': { type: 'object', count: 1, keys: ['text'] } });
+  });
+
+  it('keeps a rejected promise rejected with the same error, and records the failure once', async () => {
+    const generate = testSite({ id: 'generate', kind: 'inference' });
+    const { phases, stop } = watchPhases(generate);
+    const reason = new Error('model failed');
+    const promise = Promise.reject(reason);
+    const returned = call(generate, undefined, () => promise, []);
+    expect(returned).toBe(promise);
+    await expect(returned).rejects.toBe(reason);
+    await nextTurn();
+    stop();
+    expect(phases).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
+    expect(sink.events).toHaveLength(1);
+    expect(sink.events[0]).toMatchObject({ 'event.outcome': 'failure', 'error.message': 'model failed' });
+  });
+
+  it('keeps the class and identity of a Promise subclass and of a plain thenable', async () => {
+    class TrackedPromise<T> extends Promise<T> {}
+    const generate = testSite({ id: 'generate', kind: 'inference' });
+    const tracked = TrackedPromise.resolve(3);
+    const returned = call(generate, undefined, () => tracked, []);
+    expect(returned).toBe(tracked);
+    expect(returned).toBeInstanceOf(TrackedPromise);
+
+    const thenable = {
+      then(onFulfilled: (value: number) => void) {
+        onFulfilled(4);
+      },
+    };
+    expect(call(generate, undefined, () => thenable, [])).toBe(thenable);
+    await nextTurn();
+    expect(sink.events.map((event) => event['event.outcome'])).toEqual(['success', 'success']);
+  });
+
+  it('treats a result whose `then` getter throws as a plain value', async () => {
+    const generate = testSite({ id: 'generate', kind: 'inference' });
+    const hostile = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(call(generate, undefined, () => hostile, [])).toBe(hostile);
+    await nextTurn();
+    expect(sink.events).toHaveLength(1);
+  });
+});
+
+describe('errors mode', () => {
+  it('publishes nothing for a call that succeeds, synchronously or not', async () => {
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation', mode: 'errors' });
+    const { phases, stop } = watchPhases(operation);
+    expect(call(operation, undefined, () => 5, [])).toBe(5);
+    await call(operation, undefined, () => Promise.resolve(6), []);
+    await nextTurn();
+    stop();
+    expect(phases).toEqual([]);
+    expect(sink.events).toEqual([]);
+  });
+
+  it('publishes only `error` for a call that throws or rejects, and records each', async () => {
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation', mode: 'errors' });
+    const { phases, stop } = watchPhases(operation);
+    const thrown = new Error('sync');
+    expect(() =>
+      call(operation, undefined, () => {
+        throw thrown;
+      }, []),
+    ).toThrow(thrown);
+    const rejected = new Error('async');
+    await expect(call(operation, undefined, () => Promise.reject(rejected), [])).rejects.toBe(rejected);
+    await nextTurn();
+    stop();
+    expect(phases).toEqual(['error', 'error']);
+    expect(sink.events.map((event) => event['error.message'])).toEqual(['sync', 'async']);
+  });
+});
+
+describe('construct', () => {
+  it('returns the new object and records its class', async () => {
+    class Linear {
+      constructor(readonly inputs: number) {}
+      outputs(): number {
+        return this.inputs;
+      }
+    }
+    const construction = testSite({ id: 'nn.Linear', kind: 'module-construction', args: ['shape'] });
+    const layer = construct(construction, Linear, [4]);
+    expect(layer).toBeInstanceOf(Linear);
+    expect((layer as Linear).inputs).toBe(4);
+    await nextTurn();
+    expect(sink.events[0]).toMatchObject({ 'mlx.args': [4], 'mlx.result': { type: 'Linear' } });
+  });
+
+  it('throws `… is not a constructor` for what `new` would refuse', () => {
+    const construction = testSite({ id: 'nn.Missing', kind: 'module-construction', callee: 'nn.Missing' });
+    expect(() => construct(construction, undefined, [])).toThrow(new TypeError('nn.Missing is not a constructor'));
+    expect(() => construct(construction, () => 1, [])).toThrow(new TypeError('nn.Missing is not a constructor'));
+  });
+
+  it('rethrows what a constructor throws', () => {
+    const thrown = new TypeError('bad shape');
+    const Failing = function Failing() {
+      throw thrown;
+    };
+    const construction = testSite({ id: 'nn.Failing', kind: 'module-construction' });
+    expect(() => construct(construction, Failing, [])).toThrow(thrown);
+  });
+});
+
+describe('without a sink', () => {
+  it('leaves no subscriber, so instrumented code takes the plain path, and records nothing', () => {
+    configure({ sinks: [], exitHooks: false });
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation' });
+    expect(operation.channel.hasSubscribers).toBe(false);
+    const before = auditStats().recorded;
+    // The guard would skip `call`; even if called, no subscriber means no record.
+    expect(call(operation, undefined, () => 7, [])).toBe(7);
+    flushAuditLog();
+    expect(auditStats().recorded).toBe(before);
+    expect(sink.events).toEqual([]);
+  });
+
+  it('subscribes to channels of kinds first seen after configure()', () => {
+    const fresh = testSite({ id: 'custom', kind: 'a-kind-created-late' });
+    expect(fresh.channel.hasSubscribers).toBe(true);
+  });
+});
+
+describe('site', () => {
+  it('is frozen and shares one channel per kind', () => {
+    const first = testSite({ id: 'core.add', kind: 'tensor-operation' });
+    const second = testSite({ id: 'core.multiply', kind: 'tensor-operation' });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.args)).toBe(true);
+    expect(first.channel).toBe(second.channel);
+    // Node caches channels by name: a subscriber that asks by name reaches the same channel.
+    expect(diagnosticsChannel.tracingChannel('mlx-audit:tensor-operation').end).toBe(first.channel.end);
+  });
+});

@@ -1,0 +1,168 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// These run the built package in a child `node`, as an application would: what happens at exit
+// and on signals cannot be observed from inside the test worker.
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const instrumentUrl = pathToFileURL(join(packageRoot, 'dist', 'instrument.js')).href;
+const indexUrl = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
+const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-process-'));
+let scriptCount = 0;
+
+beforeAll(() => {
+  if (!existsSync(join(packageRoot, 'dist', 'instrument.js'))) throw new Error('build the package first (pnpm build)');
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** A script that instruments `count` calls of a `model-load` site (audit) and an inference site. */
+function script(body: string): string {
+  const path = join(directory, `script-${++scriptCount}.mjs`);
+  writeFileSync(
+    path,
+    `import * as __mlxa from ${JSON.stringify(instrumentUrl)};
+import * as runtime from ${JSON.stringify(indexUrl)};
+const descriptor = { mode: 'event', file: 'src/app.ts', line: 1, column: 1, fn: null, args: ['path'], receiver: null };
+const load = __mlxa.site({ ...descriptor, id: 'core.load', kind: 'model-load', callee: 'mx.load' });
+const forward = __mlxa.site({ ...descriptor, id: 'nn.Module#forward', kind: 'inference', callee: 'model.forward', args: ['text'] });
+function calls(count) {
+  for (let index = 0; index < count; index++) {
+    if (load.channel.hasSubscribers) __mlxa.call(load, undefined, () => ({}), ['model.safetensors']);
+    if (forward.channel.hasSubscribers) __mlxa.call(forward, undefined, (text) => text.length, ['a prompt']);
+  }
+}
+void runtime;
+${body}
+`,
+  );
+  return path;
+}
+
+function fileEnv(name: string): { env: NodeJS.ProcessEnv; file: string } {
+  const file = join(directory, name, 'audit.jsonl');
+  return { file, env: { ...process.env, MLX_AUDIT_SINK: 'file', MLX_AUDIT_FILE: file } };
+}
+
+function readEvents(file: string): Record<string, unknown>[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function run(path: string, env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, [path], { env, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('flush at exit', () => {
+  it('writes everything when the process exits by itself', () => {
+    const { env, file } = fileEnv('natural');
+    const child = run(script('calls(3);'), env);
+    expect(child.status).toBe(0);
+    expect(readEvents(file)).toHaveLength(6);
+  });
+
+  it('writes everything on process.exit(), before the scheduled drain could run', () => {
+    const { env, file } = fileEnv('explicit');
+    const child = run(script('calls(3); process.exit(3);'), env);
+    expect(child.status).toBe(3);
+    expect(readEvents(file)).toHaveLength(6);
+  });
+
+  it('writes everything on an uncaught exception, and Node still reports it and exits with 1', () => {
+    const { env, file } = fileEnv('uncaught');
+    const child = run(script("calls(2); throw new Error('application bug');"), env);
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain('application bug');
+    expect(readEvents(file)).toHaveLength(4);
+  });
+
+  it('flushes on SIGTERM, then dies of the signal as it would have without the runtime', async () => {
+    const { env, file } = fileEnv('sigterm');
+    // The events are recorded, then the loop is blocked until after the signal has arrived: the
+    // scheduled drain has not run, so only the signal handler can have written them.
+    const path = script(`calls(2);
+process.stdout.write('ready\\n');
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);
+setTimeout(() => {}, 10_000);`);
+    const child = spawn(process.execPath, [path], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.once('data', () => child.kill('SIGTERM'));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+      child.once('exit', (exitCode, exitSignal) => {
+        resolve([exitCode, exitSignal]);
+      });
+    });
+    expect(code).toBeNull();
+    expect(signal).toBe('SIGTERM');
+    expect(readEvents(file)).toHaveLength(4);
+  });
+
+  it('leaves SIGTERM to the application when it has a handler of its own', async () => {
+    const { env, file } = fileEnv('app-handler');
+    const path = script(`process.on('SIGTERM', () => { process.stdout.write('app handled\\n'); process.exit(0); });
+calls(2);
+process.stdout.write('ready\\n');
+setTimeout(() => {}, 10_000);`);
+    const child = spawn(process.execPath, [path], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready')) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('app handled');
+    expect(readEvents(file)).toHaveLength(4);
+  });
+});
+
+describe('stderr and the environment', () => {
+  it('writes JSON lines to stderr by default', () => {
+    const env = { ...process.env };
+    delete env.MLX_AUDIT_SINK;
+    delete env.MLX_AUDIT_FILE;
+    const child = run(script('calls(1);'), env);
+    const lines = child.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ 'event.action': 'core.load', 'mlx.args': [{ type: 'path', path: 'model.safetensors' }] });
+  });
+
+  it('subscribes nothing with MLX_AUDIT_SINK=off', () => {
+    const child = run(script("calls(1); process.stdout.write(String(load.channel.hasSubscribers));"), { ...process.env, MLX_AUDIT_SINK: 'off' });
+    expect(child.stdout).toBe('false');
+    expect(child.stderr).toBe('');
+  });
+
+  it('reports a failing sink once on stderr while the program and the other sinks carry on', () => {
+    const { file } = fileEnv('failing-sink');
+    const child = run(
+      script(`runtime.configure({
+  sinks: [runtime.functionSink(() => { throw new Error('collector down'); }, 'collector'), runtime.fileSink({ path: ${JSON.stringify(file)} })],
+});
+for (let turn = 0; turn < 3; turn++) { calls(1); await new Promise((resolve) => setImmediate(resolve)); }
+process.stdout.write(JSON.stringify(runtime.auditStats().sinkFailures));`),
+      { ...process.env, MLX_AUDIT_SINK: 'off' },
+    );
+    expect(child.status).toBe(0);
+    expect(child.stderr.match(/the collector sink failed \(Error: collector down\)/g)).toHaveLength(1);
+    expect(JSON.parse(child.stdout)).toEqual({ collector: 3 });
+    expect(readEvents(file)).toHaveLength(6);
+  });
+
+  it('loads through require() from CommonJS, by package name', () => {
+    const child = spawnSync(
+      process.execPath,
+      ['-e', "const i = require('@mlx-audit/runtime/instrument'); const r = require('@mlx-audit/runtime'); process.stdout.write(typeof i.call + typeof r.configure)"],
+      { cwd: packageRoot, env: { ...process.env, MLX_AUDIT_SINK: 'off' }, encoding: 'utf8' },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('functionfunction');
+  });
+});

@@ -1,0 +1,91 @@
+import { BINDING_KINDS, parseUserEntries, type BindingKind, type UserEntry } from '@mlx-audit/catalogue';
+
+/** What a kind of binding publishes: an event per call, errors only, or nothing (not instrumented). */
+export type KindMode = 'event' | 'errors' | 'off';
+
+/** The plugin entry in `compilerOptions.plugins`: `{ "transform": "@mlx-audit/transformer", ... }`. */
+export interface TransformerConfig {
+  /** What each kind of binding publishes; unlisted kinds keep their defaults. */
+  readonly kinds?: Partial<Record<BindingKind, KindMode>>;
+  /** Your own MLX entry points (your `generate()` as inference): the catalogue's user entries. */
+  readonly entries?: readonly UserEntry[];
+  /** Packages that ship MLX's declarations besides `@frost-beta/mlx`. */
+  readonly mlxPackages?: readonly string[];
+  /** The folder `code.filepath` is relative to (default: the program's current directory). */
+  readonly projectRoot?: string;
+}
+
+/**
+ * Defaults: an audit trail of what matters (loads, saves, requests, compute, extraction), errors
+ * only for the many small operations a forward pass is made of, nothing for metadata reads.
+ */
+export const DEFAULT_KIND_MODES: Readonly<Record<BindingKind, KindMode>> = {
+  'model-load': 'event',
+  'model-save': 'event',
+  inference: 'event',
+  'layer-composition': 'errors',
+  evaluation: 'event',
+  transform: 'event',
+  'training-update': 'errors',
+  'tensor-creation': 'errors',
+  'tensor-operation': 'errors',
+  'data-extraction': 'event',
+  metadata: 'off',
+  'module-construction': 'errors',
+  'module-state': 'errors',
+  'runtime-config': 'errors',
+  constant: 'off',
+  utility: 'off',
+};
+
+/** ts-patch's own keys in a plugin entry, not ours to validate. */
+const PLUGIN_KEYS = new Set(['transform', 'import', 'after', 'afterDeclarations', 'type', 'isEsm', 'transformProgram', 'name', 'resolvePathAliases']);
+const OPTION_KEYS = new Set(['kinds', 'entries', 'mlxPackages', 'projectRoot']);
+const MODES = new Set<string>(['event', 'errors', 'off']);
+
+export interface ResolvedConfig {
+  readonly modes: Readonly<Record<BindingKind, KindMode>>;
+  readonly entries: readonly UserEntry[];
+  readonly mlxPackages: readonly string[];
+  readonly projectRoot: string | undefined;
+}
+
+/** Validates the plugin entry. Returns the problems found, each a full sentence, and a usable config. */
+export function resolveConfig(raw: Readonly<Record<string, unknown>>): { config: ResolvedConfig; problems: string[] } {
+  const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!OPTION_KEYS.has(key) && !PLUGIN_KEYS.has(key)) problems.push(`Unknown option '${key}' (known: ${[...OPTION_KEYS].join(', ')}).`);
+  }
+  const modes: Record<BindingKind, KindMode> = { ...DEFAULT_KIND_MODES };
+  const kinds = raw.kinds;
+  if (kinds !== undefined) {
+    if (typeof kinds !== 'object' || kinds === null || Array.isArray(kinds)) problems.push(`'kinds' must be an object of kind → 'event' | 'errors' | 'off'.`);
+    else {
+      for (const [kind, mode] of Object.entries(kinds)) {
+        if (!(kind in BINDING_KINDS)) problems.push(`Unknown kind '${kind}' in 'kinds' (known: ${Object.keys(BINDING_KINDS).join(', ')}).`);
+        else if (typeof mode !== 'string' || !MODES.has(mode)) problems.push(`'kinds.${kind}' must be 'event', 'errors' or 'off', not ${JSON.stringify(mode)}.`);
+        else modes[kind as BindingKind] = mode as KindMode;
+      }
+    }
+  }
+  let entries: readonly UserEntry[] = [];
+  try {
+    entries = parseUserEntries(raw.entries ?? []);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  const mlxPackages = raw.mlxPackages;
+  const packages = Array.isArray(mlxPackages) && mlxPackages.every((name) => typeof name === 'string') ? (mlxPackages) : [];
+  if (mlxPackages !== undefined && packages.length !== (mlxPackages as unknown[]).length) problems.push(`'mlxPackages' must be a list of package names.`);
+  const projectRoot = raw.projectRoot;
+  if (projectRoot !== undefined && typeof projectRoot !== 'string') problems.push(`'projectRoot' must be a path.`);
+  return {
+    config: {
+      modes,
+      entries,
+      mlxPackages: ['@frost-beta/mlx', ...packages],
+      projectRoot: typeof projectRoot === 'string' ? projectRoot : undefined,
+    },
+    problems,
+  };
+}

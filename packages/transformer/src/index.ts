@@ -1,0 +1,63 @@
+import { createMatcher } from '@mlx-audit/catalogue';
+import type * as TS from 'typescript';
+import { resolveConfig, type TransformerConfig } from './config.js';
+import { error, type DiagnosticSink } from './diagnostics.js';
+import { transformFile, type ProgramContext } from './file-transformer.js';
+
+export { DEFAULT_KIND_MODES, resolveConfig, type KindMode, type TransformerConfig } from './config.js';
+export type { DiagnosticCode } from './diagnostics.js';
+
+/** What ts-patch hands a source transformer besides the program and the plugin entry. */
+export interface TransformerExtras {
+  /** The TypeScript instance that loaded the plugin: the only one this transformer uses. */
+  readonly ts: typeof TS;
+  readonly addDiagnostic: (diagnostic: TS.Diagnostic) => number | undefined;
+}
+
+/**
+ * The ts-patch entry: `{ "transform": "@mlx-audit/transformer" }` in `compilerOptions.plugins`.
+ * Invalid options and unsupported TypeScript versions become diagnostics with a code; files are
+ * then emitted as written, so nothing is lost.
+ */
+export default function mlxAuditTransformer(
+  program: TS.Program,
+  pluginConfig: TransformerConfig & Record<string, unknown> = {},
+  extras: TransformerExtras,
+): TS.TransformerFactory<TS.SourceFile> {
+  const ts = extras.ts;
+  const diagnostics: DiagnosticSink = { add: (diagnostic) => void extras.addDiagnostic(diagnostic) };
+  const identity: TS.TransformerFactory<TS.SourceFile> = () => (sourceFile) => sourceFile;
+
+  const major = Number(ts.versionMajorMinor.split('.')[0]);
+  if (!(major >= 5 && major < 7)) {
+    diagnostics.add(error(ts, 'MLXA001', `TypeScript ${ts.version} has no JavaScript transformer API; @mlx-audit/transformer needs 5.4 to 6.x. Files are emitted uninstrumented.`));
+    return identity;
+  }
+  const { config, problems } = resolveConfig(pluginConfig);
+  if (problems.length > 0) {
+    diagnostics.add(error(ts, 'MLXA002', `Invalid @mlx-audit/transformer options; files are emitted uninstrumented:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`));
+    return identity;
+  }
+
+  const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
+  const shared: ProgramContext = {
+    ts,
+    matcher: createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root }),
+    config,
+    relativePath: (fileName) => {
+      const normalised = fileName.replaceAll('\\', '/');
+      return normalised.startsWith(`${root}/`) ? normalised.slice(root.length + 1) : normalised;
+    },
+    diagnostics,
+  };
+  return (context) => (sourceFile) => {
+    try {
+      return transformFile(shared, context, sourceFile);
+    } catch (failure) {
+      // A bug of ours must not cost the user their build: the file is emitted as written.
+      const message = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure);
+      diagnostics.add(error(ts, 'MLXA003', `Failed to instrument ${sourceFile.fileName}; emitted uninstrumented. ${message}`, sourceFile));
+      return sourceFile;
+    }
+  };
+}

@@ -1,0 +1,173 @@
+import { INSTRUMENT_FUNCTIONS } from '@mlx-audit/runtime/contract';
+import type * as TS from 'typescript';
+
+/** What a rewrite needs besides the node: the `ts` of the compilation and the file's names. */
+export interface RewriteContext {
+  readonly ts: typeof TS;
+  readonly context: TS.TransformationContext;
+  /** The runtime namespace identifier (`__mlxa`). */
+  readonly runtime: TS.Identifier;
+}
+
+/** A construct the rewrite leaves alone, with the reason a warning gives. */
+export class UnsupportedConstruct extends Error {}
+
+/**
+ * Rewrites a call so that, when the site's channel has subscribers, it runs through the runtime,
+ * and otherwise runs as written:
+ *
+ * @example
+ * // mx.matmul(a, f(b))
+ * (_r = mx, _f = _r.matmul, _a0 = a, _a1 = f(b),
+ *   site.channel.hasSubscribers ? __mlxa.call(site, _r, _f, [_a0, _a1])
+ *   : typeof _f === 'function' ? _f.call(_r, _a0, _a1) : __mlxa.call(site, _r, _f, [_a0, _a1]))
+ *
+ * Receiver, callee and arguments are evaluated once, in the original order, into temporaries of
+ * the enclosing function (so recursion and `await` keep their own); no code is duplicated, so
+ * nested instrumented calls do not grow the output. A callee that is no function goes to the
+ * runtime, which throws V8's own `TypeError` text for the original callee.
+ */
+export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, node: TS.CallExpression, site: TS.Identifier): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  const callee = node.expression;
+  const steps: TS.Expression[] = [];
+  let thisArg: TS.Expression;
+  let fn: TS.Identifier;
+  const isOptionalCall = node.questionDotToken !== undefined;
+  // The receiver's own `?.` (`model?.forward(x)`): nothing runs when it is nullish.
+  let optionalReceiver: TS.Identifier | undefined;
+
+  // The chain's shape is read on the original: visited nodes have no parents.
+  if (ts.isOptionalChain(original) && !isSimpleOptionalCall(ts, original)) {
+    throw new UnsupportedConstruct('an MLX call inside a longer optional chain');
+  }
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+    fn = temp(rc, '_mlxa_f');
+    if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      thisArg = factory.createThis();
+      steps.push(assign(factory, fn, callee));
+    } else {
+      const receiver = temp(rc, '_mlxa_r');
+      thisArg = receiver;
+      if (callee.questionDotToken !== undefined) optionalReceiver = receiver;
+      steps.push(assign(factory, receiver, callee.expression));
+      const read = ts.isPropertyAccessExpression(callee)
+        ? factory.createPropertyAccessExpression(receiver, callee.name)
+        : factory.createElementAccessExpression(receiver, callee.argumentExpression);
+      steps.push(assign(factory, fn, read));
+    }
+  } else {
+    fn = temp(rc, '_mlxa_f');
+    thisArg = factory.createVoidZero();
+    steps.push(assign(factory, fn, callee));
+  }
+
+  const argumentSteps: TS.Expression[] = [];
+  const args = node.arguments.map((argument) => {
+    const value = temp(rc, '_mlxa_a');
+    argumentSteps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
+    return { value, spread: ts.isSpreadElement(argument) };
+  });
+  const argumentList = (): TS.Expression[] => args.map(({ value, spread }) => (spread ? factory.createSpreadElement(value) : value));
+  const runtimeCall = factory.createCallExpression(
+    factory.createPropertyAccessExpression(rc.runtime, INSTRUMENT_FUNCTIONS.call),
+    undefined,
+    [site, thisArg, fn, factory.createArrayLiteralExpression(argumentList())],
+  );
+  const plainCall =
+    ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)
+      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...argumentList()])
+      : factory.createCallExpression(fn, undefined, argumentList());
+  const invoke = factory.createConditionalExpression(
+    hasSubscribers(factory, site),
+    undefined,
+    runtimeCall,
+    undefined,
+    factory.createConditionalExpression(
+      factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+      undefined,
+      plainCall,
+      undefined,
+      runtimeCall,
+    ),
+  );
+
+  // `a?.m(x)` and `a.m?.(x)`: a nullish receiver or method makes the call `undefined`, arguments unevaluated.
+  // `steps` holds the receiver (if any) then the callee; the arguments follow in `argumentSteps`.
+  const rest = maybeOptional(factory, isOptionalCall, fn, argumentSteps, invoke);
+  let expression: TS.Expression;
+  const [receiverStep, fnStep] = steps;
+  if (optionalReceiver !== undefined && receiverStep !== undefined && fnStep !== undefined) {
+    expression = factory.createCommaListExpression([
+      receiverStep,
+      factory.createConditionalExpression(nullish(factory, optionalReceiver), undefined, factory.createVoidZero(), undefined, factory.createCommaListExpression([fnStep, ...rest])),
+    ]);
+  } else {
+    expression = factory.createCommaListExpression([...steps, ...rest]);
+  }
+  return ts.setTextRange(factory.createParenthesizedExpression(expression), node);
+}
+
+/** `new C(a)`: `(_c = C, _a0 = a, site.channel.hasSubscribers ? __mlxa.construct(site, _c, [_a0]) : new _c(_a0))`. */
+export function rewriteNew(rc: RewriteContext, node: TS.NewExpression, site: TS.Identifier): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  const target = temp(rc, '_mlxa_c');
+  const steps: TS.Expression[] = [assign(factory, target, node.expression)];
+  const args = (node.arguments ?? []).map((argument) => {
+    const value = temp(rc, '_mlxa_a');
+    steps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
+    return ts.isSpreadElement(argument) ? factory.createSpreadElement(value) : value;
+  });
+  const construct = factory.createCallExpression(
+    factory.createPropertyAccessExpression(rc.runtime, INSTRUMENT_FUNCTIONS.construct),
+    undefined,
+    [site, target, factory.createArrayLiteralExpression(args)],
+  );
+  const plain = factory.createNewExpression(target, undefined, args);
+  steps.push(factory.createConditionalExpression(hasSubscribers(factory, site), undefined, construct, undefined, plain));
+  return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression(steps)), node);
+}
+
+/** `a?.m(x)` or `a.m?.(x)` or `f?.(x)` where nothing before and nothing after is part of the chain. */
+function isSimpleOptionalCall(ts: typeof TS, node: TS.CallExpression): boolean {
+  const parent = node.parent;
+  const continuesChain =
+    (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent) || ts.isNonNullExpression(parent)) &&
+    parent.expression === node &&
+    ts.isOptionalChain(parent);
+  if (continuesChain) return false;
+  const callee = node.expression;
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+    const receiver = callee.expression;
+    const receiverInChain = ts.isOptionalChain(receiver) && (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver) || ts.isCallExpression(receiver));
+    return !receiverInChain;
+  }
+  return !ts.isOptionalChain(callee);
+}
+
+/** With `?.(`: a nullish function makes the call `undefined`, arguments unevaluated. */
+function maybeOptional(factory: TS.NodeFactory, optional: boolean, fn: TS.Identifier, argumentSteps: TS.Expression[], invoke: TS.Expression): TS.Expression[] {
+  if (!optional) return [...argumentSteps, invoke];
+  return [factory.createConditionalExpression(nullish(factory, fn), undefined, factory.createVoidZero(), undefined, factory.createCommaListExpression([...argumentSteps, invoke]))];
+}
+
+function nullish(factory: TS.NodeFactory, value: TS.Expression): TS.Expression {
+  return factory.createEquality(value, factory.createNull());
+}
+
+function hasSubscribers(factory: TS.NodeFactory, site: TS.Identifier): TS.Expression {
+  return factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(site, 'channel'), 'hasSubscribers');
+}
+
+function assign(factory: TS.NodeFactory, target: TS.Identifier, value: TS.Expression): TS.Expression {
+  return factory.createAssignment(target, value);
+}
+
+/** A temporary of the enclosing function (TypeScript moves it out of parameter lists as needed). */
+function temp(rc: RewriteContext, base: string): TS.Identifier {
+  const name = rc.context.factory.createUniqueName(base);
+  rc.context.hoistVariableDeclaration(name);
+  return name;
+}

@@ -1,0 +1,67 @@
+// The demo: build the service with the mlx-audit transformer (tspc), run it on real MLX, show the
+// audit trail it wrote, and lint its sources with the mlx-audit ESLint plugin.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import tsParser from '@typescript-eslint/parser';
+import mlxAudit from '@mlx-audit/eslint-plugin';
+import { ESLint } from 'eslint';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const tspc = join(dirname(require.resolve('ts-patch/package.json')), 'bin', 'tspc.js');
+const heading = (text) => console.log(`\n== ${text} ==`);
+
+heading('1. Build with the transformer (tspc -p tsconfig.audited.json)');
+const build = spawnSync(process.execPath, [tspc, '-p', join(here, 'tsconfig.audited.json')], { encoding: 'utf8' });
+if (build.status !== 0) {
+  console.error(build.stdout, build.stderr);
+  process.exit(1);
+}
+console.log('built dist-audited/');
+
+heading('2. Run it on real MLX: train, save, reload, serve');
+const run = spawnSync(process.execPath, [join(here, 'dist-audited', 'main.js'), 'demo'], { encoding: 'utf8' });
+if (run.status !== 0) {
+  console.error(run.stderr);
+  process.exit(run.status ?? 1);
+}
+const result = JSON.parse(run.stdout.trim().split('\n').at(-1));
+console.log(`training loss ${result.training.initialLoss.toFixed(4)} -> ${result.training.finalLoss.toFixed(4)}, reloaded model identical: ${result.reload.identical}`);
+for (const prediction of result.predictions) console.log(`  ${JSON.stringify(prediction.prompt)} -> ${prediction.label}`);
+
+heading('3. The audit trail (JSON lines on stderr, shown readably)');
+const events = run.stderr.split('\n').filter((line) => line.includes('"event.action"')).map((line) => JSON.parse(line));
+const byAction = new Map();
+for (const event of events) byAction.set(event['event.action'], (byAction.get(event['event.action']) ?? 0) + 1);
+const shown = new Set();
+for (const event of events) {
+  const action = event['event.action'];
+  if (shown.has(action)) continue; // one example per binding; counts below
+  shown.add(action);
+  const args = (event['mlx.args'] ?? []).map((arg) => (arg.type === 'tensor' ? `tensor ${JSON.stringify(arg.shape)} ${arg.dtype}` : arg.type === 'path' ? arg.path : arg.type === 'weights' ? `${arg.count} weights` : arg.value ?? arg.type)).join(', ');
+  const micros = Math.round(Number(event['event.duration'] ?? 0) / 1000);
+  console.log(`${event['@timestamp']}  ${event['event.outcome'].padEnd(7)} ${action.padEnd(24)} ${String(micros).padStart(7)} µs  ${event['code.filepath']}:${event['code.lineno']} ${event['code.function'] ?? ''}  (${args})`);
+}
+console.log(`${events.length} events: ${[...byAction].map(([action, count]) => `${action} ×${count}`).join(', ')}`);
+const leaked = result.predictions.filter(({ prompt }) => run.stderr.includes(prompt));
+console.log(leaked.length === 0 ? 'no prompt appears in the audit trail' : `LEAK: ${leaked.length} prompts in the audit trail`);
+
+heading('4. Lint the sources with @mlx-audit/eslint-plugin (no-tainted-log)');
+const eslint = new ESLint({
+  cwd: here,
+  overrideConfigFile: true,
+  overrideConfig: [
+    {
+      files: ['**/*.ts'],
+      languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: here } },
+      plugins: { 'mlx-audit': mlxAudit },
+      rules: { 'mlx-audit/no-tainted-log': 'error' },
+    },
+  ],
+});
+const findings = (await eslint.lintFiles(['src/**/*.ts'])).flatMap((file) => file.messages.map((message) => `${relative(here, file.filePath)}:${message.line}:${message.column}  ${message.message}`));
+for (const finding of findings) console.log(finding);
+console.log(`${findings.length} finding(s)`);
+if (leaked.length > 0) process.exit(1);
