@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,19 @@ describe.each([
     for (const action of actions) expect(seen).toContain(action);
     expect(auditEvents(quiet.stderr)).toEqual([]);
     expect(auditEvents(plain.stderr)).toEqual([]);
+  });
+
+  it('writes weight paths as basenames when told to: a secret directory name stays out', () => {
+    const secretDirectory = mkdtempSync(join(tmpdir(), 'customer-acme-secret-'));
+    try {
+      const reduced = run(join(directory, 'dist-audited', entry), { TMPDIR: secretDirectory, MLX_AUDIT_PATHS: 'basename' });
+      expect(reduced.status).toBe(0);
+      const events = auditEvents(reduced.stderr).map((event) => JSON.stringify(event));
+      expect(events.filter((event) => event.includes('.safetensors')).length).toBeGreaterThan(0);
+      expect(events.filter((event) => event.includes('customer-acme-secret'))).toEqual([]);
+    } finally {
+      rmSync(secretDirectory, { recursive: true, force: true });
+    }
   });
 
   it('never writes prompts or tensor contents into the events', () => {
