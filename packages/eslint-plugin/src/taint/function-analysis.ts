@@ -1,10 +1,11 @@
 import type * as TS from 'typescript';
 import type { FunctionSummary, SinkPath, TaintEngine } from './engine.js';
 import { isFunctionLike } from './engine.js';
-import { CLEAN, concreteOf, derive, paramLabel, primarySource, shorten, sourceLabel, union, type Label, type Taint } from './labels.js';
+import { CLEAN, concreteOf, derive, paramLabel, primarySource, sourceLabel, union, type Taint } from './labels.js';
 import { REQUEST_METADATA } from './type-facts.js';
 import { sinkOfCall } from './sinks.js';
-import { matchesSpecifier } from './specifiers.js';
+import { isConfigured, isErrorConstruction, isGlobalCall, isKeyedHash, isObjectAssign } from './call-facts.js';
+import { declaredName, flowTypeLabels, isProcessEnv, nameLabels, stringifiedValue, typeLabels } from './sources.js';
 import { shortCallee, skipOuter } from './syntax.js';
 import { CLEAN_VALUE, deepTaint, joinEnvs, joinValues, propertyOf, valueOf, withProperty, type Env, type Value } from './value.js';
 
@@ -32,7 +33,6 @@ export class FunctionAnalysis {
   private returns: Value | undefined;
   private thrown: Taint = CLEAN;
   private readonly sinks = new Map<number, SinkPath>();
-  private readonly parameterIndex = new Map<TS.Symbol, number>();
   private readonly deferred: FunctionLike[] = [];
   private readonly ts: typeof TS;
   private readonly checker: TS.TypeChecker;
@@ -227,7 +227,6 @@ export class FunctionAnalysis {
       const symbol = this.checker.getSymbolAtLocation(name);
       if (symbol === undefined) return;
       this.env.set(symbol, value);
-      if (parameter !== undefined) this.parameterIndex.set(symbol, parameter);
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
@@ -394,7 +393,7 @@ export class FunctionAnalysis {
     const symbol = this.symbolOfIdentifier(node);
     const flow = symbol === undefined ? CLEAN_VALUE : (this.env.get(symbol) ?? CLEAN_VALUE);
     const declared = symbol?.valueDeclaration === undefined ? undefined : this.ts.getNameOfDeclaration(symbol.valueDeclaration);
-    const extra = union(this.rootLabels(symbol, undefined), this.nameLabels(node, node.text, declared), this.typeLabels(node));
+    const extra = union(this.rootLabels(symbol, undefined), nameLabels(this.engine, node, node.text, declared), typeLabels(this.engine, node));
     return extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) };
   }
 
@@ -414,53 +413,9 @@ export class FunctionAnalysis {
     return CLEAN;
   }
 
-  /**
-   * A secret by its name (a string or object; `apiKeyLength: number` is not one), traced to
-   * where the name is declared when it is a variable.
-   */
-  private nameLabels(node: TS.Node, name: string, declared?: TS.Node): Taint {
-    if (!this.engine.isSecretName(name)) return CLEAN;
-    const type = this.checker.getTypeAtLocation(node);
-    if (type.flags & (this.ts.TypeFlags.NumberLike | this.ts.TypeFlags.BooleanLike | this.ts.TypeFlags.Void | this.ts.TypeFlags.Undefined)) return CLEAN;
-    return [sourceLabel('secret', declared ?? node, name)];
-  }
 
-  /** The name node of the property's declaration, in this program's sources. */
-  private declaredName(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): TS.Node | undefined {
-    const { ts } = this;
-    const declaration = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(node) ? node.name : node.argumentExpression)?.valueDeclaration;
-    if (declaration === undefined || declaration.getSourceFile().isDeclarationFile) return undefined;
-    return ts.getNameOfDeclaration(declaration);
-  }
 
-  /**
-   * Type labels that flow on with a value: a tensor, or a list of them. Objects that only hold
-   * tensors in fields are left to their type at each use, so their other fields stay clean.
-   */
-  private flowTypeLabels(node: TS.Expression): Taint {
-    const type = this.checker.getTypeAtLocation(node);
-    const matcher = this.engine.matcher;
-    const isTensor = (candidate: TS.Type): boolean => matcher.mlxIdOfType(candidate) === 'core.array';
-    const parts = type.isUnion() ? type.types : [type];
-    const tensorLike = parts.some(
-      (part) =>
-        isTensor(part) ||
-        ((this.checker.isArrayType(part) || this.checker.isTupleType(part)) && this.checker.getTypeArguments(part as TS.TypeReference).some(isTensor)),
-    );
-    return tensorLike ? [sourceLabel('tensor', node)] : CLEAN;
-  }
 
-  /** What the type says: a tensor, an HTTP request, an object carrying a secret field. */
-  private typeLabels(node: TS.Expression): Taint {
-    const type = this.checker.getTypeAtLocation(node);
-    const facts = this.engine.facts;
-    const labels: Label[] = [];
-    if (facts.holdsTensor(type)) labels.push(sourceLabel('tensor', node));
-    if (facts.isRequest(type)) labels.push(sourceLabel('request-data', node));
-    const secretField = facts.secretField(type);
-    if (secretField !== undefined) labels.push(sourceLabel('secret', node, `${shorten(node.getText())}.${secretField}`));
-    return labels;
-  }
 
   private evaluateAccess(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Value {
     const { ts } = this;
@@ -469,8 +424,8 @@ export class FunctionAnalysis {
     // `vocabulary[id]` with a tainted `id` selects by the data: decoding a model's output.
     const keyTaint = ts.isElementAccessExpression(node) ? deepTaint(this.evaluate(node.argumentExpression)) : CLEAN;
     // `process.env` is a secret as a whole; `process.env.NODE_ENV` only if named like one.
-    if (this.isProcessEnv(receiverNode)) return valueOf(name !== undefined && this.engine.isSecretName(name) ? [sourceLabel('secret', node)] : CLEAN);
-    if (this.isProcessEnv(node)) return valueOf([sourceLabel('secret', node)]);
+    if (isProcessEnv(this.engine, receiverNode)) return valueOf(name !== undefined && this.engine.isSecretName(name) ? [sourceLabel('secret', node)] : CLEAN);
+    if (isProcessEnv(this.engine, node)) return valueOf([sourceLabel('secret', node)]);
     const match = this.engine.matcher.match(node);
     if (match?.kind === 'metadata' || match?.kind === 'constant') {
       this.evaluate(node.expression);
@@ -501,8 +456,8 @@ export class FunctionAnalysis {
     const extra = union(
       keyTaint,
       this.rootLabels(rootSymbol, name),
-      name === undefined ? CLEAN : this.nameLabels(node, name, this.declaredName(node)),
-      this.typeLabels(node),
+      name === undefined ? CLEAN : nameLabels(this.engine, node, name, declaredName(this.engine, node)),
+      typeLabels(this.engine, node),
       requestLabel,
       getter,
     );
@@ -541,14 +496,6 @@ export class FunctionAnalysis {
     return summary === undefined ? CLEAN : concreteOf(deepTaint(summary.returns));
   }
 
-  private isProcessEnv(node: TS.Expression): boolean {
-    const { ts } = this;
-    if (!ts.isPropertyAccessExpression(node) || node.name.text !== 'env') return false;
-    const process = skipOuter(ts, node.expression);
-    if (!ts.isIdentifier(process) || process.text !== 'process') return false;
-    const declaration = this.checker.getSymbolAtLocation(process)?.declarations?.[0];
-    return declaration?.getSourceFile().fileName.includes('/@types/node/') === true;
-  }
 
   private propertyName(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): string | undefined {
     const { ts } = this;
@@ -595,7 +542,7 @@ export class FunctionAnalysis {
       case ts.SyntaxKind.InKeyword:
         return CLEAN_VALUE;
       case ts.SyntaxKind.PlusToken:
-        if (this.isString(node)) return valueOf(union(this.stringifiedValue(node.left, left), this.stringifiedValue(node.right, right)));
+        if (this.isString(node)) return valueOf(union(stringifiedValue(this.engine, node.left, left), stringifiedValue(this.engine, node.right, right)));
         return valueOf(union(deepTaint(left), deepTaint(right)));
       default:
         return valueOf(union(deepTaint(left), deepTaint(right)));
@@ -604,14 +551,9 @@ export class FunctionAnalysis {
 
   /** A tensor turned into text prints its contents: `${x}`, `'' + x`, `String(x)`. */
   private stringified(expression: TS.Expression): Taint {
-    return this.stringifiedValue(expression, this.evaluate(expression));
+    return stringifiedValue(this.engine, expression, this.evaluate(expression));
   }
 
-  private stringifiedValue(expression: TS.Expression, value: Value): Taint {
-    const taint = deepTaint(value);
-    if (this.engine.matcher.mlxIdOfType(this.checker.getTypeAtLocation(expression)) !== 'core.array') return taint;
-    return union([sourceLabel('raw-data', expression, `String(${shorten(expression.getText())})`)], taint);
-  }
 
   private isString(node: TS.Expression): boolean {
     return (this.checker.getTypeAtLocation(node).flags & this.ts.TypeFlags.StringLike) !== 0;
@@ -644,8 +586,8 @@ export class FunctionAnalysis {
 
   private evaluateNew(node: TS.NewExpression): Value {
     const args = (node.arguments ?? []).map((argument) => this.evaluate(argument));
-    const taint = union(...args.map((value) => deepTaint(value)), this.flowTypeLabels(node));
-    if (this.engine.options.checkErrorMessages && this.isErrorConstruction(node)) {
+    const taint = union(...args.map((value) => deepTaint(value)), flowTypeLabels(this.engine, node));
+    if (this.engine.options.checkErrorMessages && isErrorConstruction(this.engine, node)) {
       (node.arguments ?? []).forEach((argument, index) => {
         this.reportArgument(node, argument, args[index] ?? CLEAN_VALUE, `new ${shortCallee(this.ts, node.expression)}`, undefined);
       });
@@ -653,17 +595,6 @@ export class FunctionAnalysis {
     return valueOf(taint);
   }
 
-  private isErrorConstruction(node: TS.NewExpression): boolean {
-    const type = this.checker.getTypeAtLocation(node);
-    const seen = new Set<TS.Type>();
-    const isError = (candidate: TS.Type): boolean => {
-      if (seen.has(candidate)) return false;
-      seen.add(candidate);
-      if (candidate.getSymbol()?.name === 'Error') return true;
-      return candidate.isClassOrInterface() && this.checker.getBaseTypes(candidate).some(isError);
-    };
-    return isError(type);
-  }
 
   private evaluateCall(node: TS.CallExpression): Value {
     const { ts } = this;
@@ -697,17 +628,17 @@ export class FunctionAnalysis {
 
     const declaration = this.checker.getResolvedSignature(node)?.declaration;
     const callable = declaration !== undefined && !ts.isJSDocSignature(declaration) ? declaration : undefined;
-    if (callable !== undefined && this.isConfigured(callable, this.engine.options.sanitizers)) return CLEAN_VALUE;
-    if (this.isKeyedHash(receiverNode)) return CLEAN_VALUE;
-    if (callable !== undefined && this.isConfigured(callable, this.engine.options.sources)) {
+    if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sanitizers)) return CLEAN_VALUE;
+    if (isKeyedHash(this.engine, receiverNode)) return CLEAN_VALUE;
+    if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sources)) {
       return valueOf([sourceLabel('secret', node, `${shortCallee(ts, callee)}()`)]);
     }
 
-    if (this.isGlobalCall(callee, 'String') && node.arguments[0] !== undefined) {
-      return valueOf(this.stringifiedValue(node.arguments[0], args[0] ?? CLEAN_VALUE));
+    if (isGlobalCall(this.engine, callee, 'String') && node.arguments[0] !== undefined) {
+      return valueOf(stringifiedValue(this.engine, node.arguments[0], args[0] ?? CLEAN_VALUE));
     }
     // Keys are names, not contents.
-    if (this.isGlobalCall(callee, 'Object', 'keys')) return CLEAN_VALUE;
+    if (isGlobalCall(this.engine, callee, 'Object', 'keys')) return CLEAN_VALUE;
 
     const match = this.engine.matcher.match(node);
     if (match !== undefined) {
@@ -725,7 +656,7 @@ export class FunctionAnalysis {
         case 'data-extraction':
           return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), [sourceLabel('raw-data', node, what)]));
         default:
-          return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), this.flowTypeLabels(node)));
+          return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), flowTypeLabels(this.engine, node)));
       }
     }
 
@@ -738,7 +669,7 @@ export class FunctionAnalysis {
       }
     }
     // `Object.assign(target, source)` writes into its first argument.
-    if (this.isObjectAssign(callee) && node.arguments[0] !== undefined) {
+    if (isObjectAssign(this.engine, callee) && node.arguments[0] !== undefined) {
       const base = this.baseSymbol(node.arguments[0]);
       if (base !== undefined) {
         const current = this.env.get(base) ?? CLEAN_VALUE;
@@ -751,13 +682,13 @@ export class FunctionAnalysis {
       const summary = this.summaryFor(body);
       if (summary !== undefined) {
         const result = this.applySummary(node, body, summary, args);
-        return { ...result, taint: union(result.taint, this.flowTypeLabels(node), callbackReturns) };
+        return { ...result, taint: union(result.taint, flowTypeLabels(this.engine, node), callbackReturns) };
       }
     }
     // A function the analysis cannot see into: what goes in may come out, unless only a boolean does.
     const resultType = this.checker.getTypeAtLocation(node);
     if (resultType.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Never)) return CLEAN_VALUE;
-    return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), callbackReturns, this.flowTypeLabels(node)));
+    return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), callbackReturns, flowTypeLabels(this.engine, node)));
   }
 
   private summaryFor(body: FunctionLike): FunctionSummary | undefined {
@@ -799,7 +730,7 @@ export class FunctionAnalysis {
     // What a function derives from a tensor and logs is either extracted there (and reported
     // there, as raw data) or a tensor there (reported by its type): not this argument's leak.
     const taint =
-      wrapper?.derived === true ? derive(flow).filter((label) => label.type === 'param' || label.kind !== 'tensor') : union(flow, this.typeLabels(argument));
+      wrapper?.derived === true ? derive(flow).filter((label) => label.type === 'param' || label.kind !== 'tensor') : union(flow, typeLabels(this.engine, argument));
     for (const label of taint) {
       if (label.type === 'param' && !this.sinks.has(label.index)) {
         this.sinks.set(label.index, { sink: wrapper?.sink ?? sink, derived: label.derived || wrapper?.derived === true });
@@ -809,29 +740,9 @@ export class FunctionAnalysis {
     if (source !== undefined) this.engine.record({ call, argument, label: source, sink, through: wrapper?.sink });
   }
 
-  private isConfigured(declaration: TS.Declaration, specifiers: readonly { readonly module?: string; readonly name: string }[]): boolean {
-    return specifiers.some((specifier) => matchesSpecifier(this.ts, this.engine.matcher, declaration, specifier));
-  }
 
-  /** `crypto.createHmac(alg, key).update(x).digest()`: a keyed hash reveals nothing of `x`. */
-  private isKeyedHash(receiver: TS.Expression | undefined): boolean {
-    if (receiver === undefined) return false;
-    const symbol = this.checker.getTypeAtLocation(receiver).getSymbol();
-    return symbol?.name === 'Hmac' && symbol.declarations?.[0]?.getSourceFile().fileName.includes('/@types/node/') === true;
-  }
 
-  private isObjectAssign(callee: TS.Expression): boolean {
-    return this.isGlobalCall(callee, 'Object', 'assign');
-  }
 
-  /** `String(…)`, `Object.keys(…)`: the global, not a user's function of the same name. */
-  private isGlobalCall(callee: TS.Expression, global: string, member?: string): boolean {
-    const { ts } = this;
-    const target = member === undefined ? callee : ts.isPropertyAccessExpression(callee) && callee.name.text === member ? callee.expression : undefined;
-    if (target === undefined || !ts.isIdentifier(target) || target.text !== global) return false;
-    const declaration = this.checker.getSymbolAtLocation(target)?.declarations?.[0];
-    return declaration !== undefined && /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(declaration.getSourceFile().fileName);
-  }
 
   // endregion
 }
