@@ -9,9 +9,12 @@ import { getTaintEngine } from '../src/taint/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-describe('the rule never throws', () => {
-  it('over every TypeScript file of the workspace and the fixtures', async () => {
-    const eslint = createTypedESLint(ROOT, 'no-tainted-log', { checkErrorMessages: true });
+describe('the rules never throw', () => {
+  it.each([
+    ['no-tainted-log', { checkErrorMessages: true }],
+    ['no-silent-mlx-catch', {}],
+  ])('%s, over every TypeScript file of the workspace and the fixtures', async (rule, options) => {
+    const eslint = createTypedESLint(ROOT, rule, options);
     // A crash in a rule makes lintFiles reject; a file outside every project would be fatal.
     const results = await eslint.lintFiles(['packages/*/src/**/*.ts', 'packages/*/tests/**/*.ts', 'test-fixtures/**/*.ts']);
     expect(results.length).toBeGreaterThan(40);

@@ -1,5 +1,7 @@
+import noSilentMlxCatch from './no-silent-mlx-catch.js';
 import noTaintedLog from './no-tainted-log.js';
 
 export const rules = {
+  'no-silent-mlx-catch': noSilentMlxCatch,
   'no-tainted-log': noTaintedLog,
 };

@@ -1,0 +1,157 @@
+import { ESLintUtils, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
+import * as ts from 'typescript';
+import { getTaintEngine, taintOptionsSchema, type TaintEngine, type TaintOptions } from '../taint/index.js';
+import { sinkOfCall } from '../taint/sinks.js';
+import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
+
+export type Options = [Pick<TaintOptions, 'sinks' | 'entries' | 'mlxPackages'>];
+export type MessageId = 'silentCatch' | 'silentPromiseCatch' | 'missingTypeInformation';
+
+/** How many calls deep a protected block or a handler is followed into the program's functions. */
+const MAX_DEPTH = 4;
+
+export default createRule<Options, MessageId>({
+  name: 'no-silent-mlx-catch',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require errors caught around MLX calls to be logged or rethrown',
+      requiresTypeChecking: true,
+    },
+    messages: {
+      silentCatch: 'This catch swallows errors of MLX calls ({{calls}}): log the failure or rethrow it.',
+      silentPromiseCatch: 'This rejection handler swallows errors of MLX calls ({{calls}}): log the failure or rethrow it.',
+      missingTypeInformation: `no-silent-mlx-catch needs type information to recognise MLX calls: enable typed linting (parserOptions.projectService). See ${DOCS_BASE_URL}/no-silent-mlx-catch.md.`,
+    },
+    defaultOptions: [{}],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        // The shared schema is plain JSON schema; ESLint's type is a stricter union of the same.
+        properties: {
+          sinks: taintOptionsSchema.sinks,
+          entries: taintOptionsSchema.entries,
+          mlxPackages: taintOptionsSchema.mlxPackages,
+        } as Record<string, JSONSchema.JSONSchema4>,
+      },
+    ],
+  },
+  create(context, [options]) {
+    const services = ESLintUtils.getParserServices(context, true);
+    const program = services.program;
+    if (program === null) {
+      return {
+        Program(node) {
+          context.report({ node, messageId: 'missingTypeInformation' });
+        },
+      };
+    }
+    const engine = getTaintEngine(ts, program, options);
+    const facts = new HandlerFacts(engine);
+    return {
+      CatchClause(node) {
+        const clause = services.esTreeNodeToTSNodeMap.get(node);
+        const protectedCalls = facts.mlxCallsIn(clause.parent.tryBlock);
+        if (protectedCalls.length === 0 || facts.logsOrRethrows(clause.block)) return;
+        const keyword = context.sourceCode.getFirstToken(node);
+        context.report({ loc: keyword?.loc ?? node.loc, messageId: 'silentCatch', data: { calls: describe(protectedCalls) } });
+      },
+      CallExpression(node) {
+        const call = services.esTreeNodeToTSNodeMap.get(node);
+        const handler = rejectionHandler(call);
+        if (handler === undefined || !ts.isPropertyAccessExpression(call.expression)) return;
+        const protectedCalls = facts.mlxCallsIn(call.expression.expression);
+        if (protectedCalls.length === 0 || facts.logsOrRethrows(handler.body)) return;
+        context.report({ node: node as TSESTree.Node, messageId: 'silentPromiseCatch', data: { calls: describe(protectedCalls) } });
+      },
+    };
+  },
+});
+
+/** `p.catch(handler)` or `p.then(onFulfilled, handler)` with an inline handler. */
+function rejectionHandler(call: ts.CallExpression): ts.ArrowFunction | ts.FunctionExpression | undefined {
+  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const method = call.expression.name.text;
+  const handler = method === 'catch' ? call.arguments[0] : method === 'then' ? call.arguments[1] : undefined;
+  return handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) ? handler : undefined;
+}
+
+function describe(calls: readonly string[]): string {
+  const shown = [...new Set(calls)].slice(0, 3).map((call) => `\`${call}\``);
+  return calls.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/**
+ * What protected code and handlers do, following calls into functions of the program (and, for
+ * promise chains, the `.then` callbacks before the handler).
+ */
+class HandlerFacts {
+  private readonly mlxCache = new Map<ts.Node, string[]>();
+  private readonly logCache = new Map<ts.Node, boolean>();
+
+  constructor(private readonly engine: TaintEngine) {}
+
+  /** The MLX calls a piece of code runs (callees as written), directly or through functions of the program. */
+  mlxCallsIn(node: ts.Node, depth = 0): string[] {
+    const cached = this.mlxCache.get(node);
+    if (cached !== undefined) return cached;
+    this.mlxCache.set(node, []);
+    const found: string[] = [];
+    const visit = (current: ts.Node): void => {
+      if (ts.isCallExpression(current) || ts.isNewExpression(current)) {
+        const match = this.engine.matcher.match(current);
+        if (match !== undefined && match.kind !== 'metadata' && match.kind !== 'constant') found.push(current.expression.getText());
+        else if (depth < MAX_DEPTH) {
+          const body = this.projectBody(current);
+          if (body !== undefined && this.mlxCallsIn(body, depth + 1).length > 0) found.push(current.expression.getText());
+        }
+        // `.then(callback)`: the callback runs as part of the chain a handler protects.
+        if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === 'then') {
+          const callback = current.arguments[0];
+          if (callback !== undefined && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) found.push(...this.mlxCallsIn(callback.body, depth));
+        }
+      }
+      // Functions defined here run later, elsewhere: not protected by this block.
+      if (current !== node && isFunctionLike(current)) return;
+      ts.forEachChild(current, visit);
+    };
+    visit(node);
+    this.mlxCache.set(node, found);
+    return found;
+  }
+
+  /** Whether a handler logs (a log call, or a function of the program that logs) or rethrows. */
+  logsOrRethrows(node: ts.Node, depth = 0): boolean {
+    const cached = this.logCache.get(node);
+    if (cached !== undefined) return cached;
+    this.logCache.set(node, false);
+    let result = false;
+    const visit = (current: ts.Node): void => {
+      if (result) return;
+      // A throw rethrows, in the handler or in a helper it calls (`fail(error)`).
+      if (ts.isThrowStatement(current)) result = true;
+      else if (ts.isCallExpression(current)) {
+        if (sinkOfCall(ts, this.engine.checker, this.engine.matcher, this.engine.options.sinks, current) !== undefined) result = true;
+        else if (depth < MAX_DEPTH) {
+          const body = this.projectBody(current);
+          if (body !== undefined && this.logsOrRethrows(body, depth + 1)) result = true;
+        }
+      }
+      if (current !== node && isFunctionLike(current)) return;
+      ts.forEachChild(current, visit);
+    };
+    visit(node);
+    this.logCache.set(node, result);
+    return result;
+  }
+
+  /** The body of a function of the program (this file or another, not a package) that a call runs. */
+  private projectBody(call: ts.CallExpression | ts.NewExpression): ts.Node | undefined {
+    return this.engine.calleeBody(call)?.body;
+  }
+}
+
+function isFunctionLike(node: ts.Node): boolean {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node);
+}
