@@ -22,7 +22,7 @@ describe('the fixtures, linted end to end', () => {
   });
 
   it('have no silent catch around MLX calls, their own logger configured as a sink', async () => {
-    // The service logs through its own \`Logger\` interface, whose implementation the rule cannot
+    // The service logs through its own `Logger` interface, whose implementation the rule cannot
     // reach from a call on the interface: it is configured, as a user would.
     const results = await createTypedESLint(ROOT, 'no-silent-mlx-catch', { sinks: [{ type: 'Logger' }] }).lintFiles(['test-fixtures/*/src/**/*.ts']);
     expect(results.length).toBeGreaterThan(10);
