@@ -134,10 +134,64 @@ export class TaintEngine {
   calleeBody(call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
     const declaration = this.checker.getResolvedSignature(call)?.declaration;
     if (declaration === undefined || this.ts.isJSDocSignature(declaration)) return undefined;
-    if (!isFunctionLike(this.ts, declaration) || declaration.body === undefined) return undefined;
-    const sourceFile = declaration.getSourceFile();
+    const body = isFunctionLike(this.ts, declaration) && declaration.body !== undefined ? declaration : this.implementationOf(call);
+    if (body === undefined) return undefined;
+    const sourceFile = body.getSourceFile();
     if (sourceFile.isDeclarationFile || sourceFile.fileName.includes('/node_modules/')) return undefined;
-    return declaration;
+    return body;
+  }
+
+  /**
+   * A method declared by an interface has no body, but the object it is called on often comes
+   * from code the program has: `const log = createLogger()` where `createLogger` returns an
+   * object literal, or `new ConsoleLogger()`. Follows the receiver's `const` to that literal or
+   * class and returns the method's implementation.
+   */
+  private implementationOf(call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
+    const { ts } = this;
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.name.text;
+    let symbol = this.checker.getSymbolAtLocation(callee.expression);
+    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return undefined;
+    return this.memberOfValue(declaration.initializer, name, 0);
+  }
+
+  private memberOfValue(expression: TS.Expression, name: string, depth: number): FunctionLike | undefined {
+    const { ts } = this;
+    if (depth > 3) return undefined;
+    let node = expression;
+    while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) node = node.expression;
+    if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (property.name === undefined || !ts.isIdentifier(property.name) || property.name.text !== name) continue;
+        if (ts.isMethodDeclaration(property)) return property;
+        if (ts.isPropertyAssignment(property) && (ts.isArrowFunction(property.initializer) || ts.isFunctionExpression(property.initializer))) return property.initializer;
+      }
+      return undefined;
+    }
+    if (ts.isNewExpression(node)) {
+      const classDeclaration = this.checker.getSymbolAtLocation(node.expression)?.valueDeclaration;
+      if (classDeclaration === undefined || !ts.isClassLike(classDeclaration)) return undefined;
+      const member = classDeclaration.members.find((candidate) => ts.isMethodDeclaration(candidate) && ts.isIdentifier(candidate.name) && candidate.name.text === name);
+      return member !== undefined && ts.isMethodDeclaration(member) ? member : undefined;
+    }
+    if (ts.isCallExpression(node)) {
+      const factory = this.checker.getResolvedSignature(node)?.declaration;
+      if (factory === undefined || ts.isJSDocSignature(factory) || !isFunctionLike(ts, factory) || factory.body === undefined) return undefined;
+      if (!ts.isBlock(factory.body)) return this.memberOfValue(factory.body, name, depth + 1);
+      let found: FunctionLike | undefined;
+      const visit = (statement: TS.Node): void => {
+        if (found !== undefined || (statement !== factory.body && isFunctionLike(ts, statement))) return;
+        if (ts.isReturnStatement(statement) && statement.expression !== undefined) found = this.memberOfValue(statement.expression, name, depth + 1);
+        else ts.forEachChild(statement, visit);
+      };
+      visit(factory.body);
+      return found;
+    }
+    return undefined;
   }
 }
 

@@ -692,6 +692,38 @@ audit('login', password);
       ],
     },
     {
+      name: "a logger of your own behind an interface, made by a factory",
+      code: `
+interface Logger { info(message: string, fields?: object): void }
+function createLogger(): Logger {
+  return {
+    info: (message, fields) => { process.stdout.write(\`\${message} \${JSON.stringify(fields)}\\n\`); },
+  };
+}
+const log = createLogger();
+const password = 'p';
+log.info('login', { password });
+`,
+      errors: [
+        { messageId: 'secretReachesLog', line: 10, column: 19 },
+      ],
+    },
+    {
+      name: "a logger of your own behind an interface, made from a class",
+      code: `
+interface Logger { warn(message: string): void }
+class ConsoleLogger implements Logger {
+  warn(message: string): void { console.warn(message); }
+}
+const log: Logger = new ConsoleLogger();
+const apiKey = 'k';
+log.warn(apiKey);
+`,
+      errors: [
+        { messageId: 'secretReachesLog', line: 8, column: 10 },
+      ],
+    },
+    {
       name: "extra sinks by type: the listed methods of the type",
       code: `
 interface AuditTrail { record(...values: unknown[]): void; close(reason: string): void }
