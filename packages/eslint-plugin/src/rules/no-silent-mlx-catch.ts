@@ -17,6 +17,7 @@ export default createRule<Options, MessageId>({
     docs: {
       description: 'Require errors caught around MLX calls to be logged or rethrown',
       requiresTypeChecking: true,
+      recommended: 'recommended',
     },
     messages: {
       silentCatch: 'This catch swallows errors of MLX calls ({{calls}}): log the failure or rethrow it.',

@@ -25,6 +25,7 @@ export default createRule<Options, MessageId>({
     docs: {
       description: 'Disallow tensors, model inputs and outputs, request data and secrets reaching log calls',
       requiresTypeChecking: true,
+      recommended: 'recommended',
     },
     hasSuggestions: true,
     messages: {

@@ -1,0 +1,7 @@
+// THIS CODE WAS AUTOMATICALLY GENERATED from rule meta by `pnpm generate`: DO NOT EDIT.
+
+/** The `recommended` preset's rules (typed linting required). */
+export const recommendedRules = {
+  'mlx-audit/no-silent-mlx-catch': 'error',
+  'mlx-audit/no-tainted-log': 'error',
+} as const;
