@@ -13,6 +13,7 @@ describe('the rules never throw', () => {
   it.each([
     ['no-tainted-log', { checkErrorMessages: true }],
     ['no-silent-mlx-catch', {}],
+    ['no-verbose-logger-config', {}],
   ])('%s, over every TypeScript file of the workspace and the fixtures', async (rule, options) => {
     const eslint = createTypedESLint(ROOT, rule, options);
     // A crash in a rule makes lintFiles reject; a file outside every project would be fatal.

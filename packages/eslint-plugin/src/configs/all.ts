@@ -4,4 +4,5 @@
 export const allRules = {
   'mlx-audit/no-silent-mlx-catch': 'error',
   'mlx-audit/no-tainted-log': 'error',
+  'mlx-audit/no-verbose-logger-config': 'error',
 } as const;
