@@ -23,6 +23,11 @@ describe('the rule index', () => {
       expect(rule.meta.docs?.description).toMatch(/^(Enforce|Require|Disallow) .+[^. ]$/);
     }
   });
+
+  it('has every rule tested without type information', () => {
+    const untyped = readFileSync(new URL('untyped.test.ts', import.meta.url), 'utf8');
+    for (const name of Object.keys(rules)) expect(untyped).toContain(`'${name} without type information'`);
+  });
 });
 
 describe('presets', () => {

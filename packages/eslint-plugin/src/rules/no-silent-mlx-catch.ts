@@ -3,6 +3,7 @@ import * as ts from 'typescript';
 import { getTaintEngine, taintOptionsSchema, type TaintEngine, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall } from '../taint/sinks.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
+import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 
 export type Options = [Pick<TaintOptions, 'sinks' | 'entries' | 'mlxPackages'>];
 export type MessageId = 'silentCatch' | 'silentPromiseCatch' | 'missingTypeInformation';
@@ -41,13 +42,7 @@ export default createRule<Options, MessageId>({
   create(context, [options]) {
     const services = ESLintUtils.getParserServices(context, true);
     const program = services.program;
-    if (program === null) {
-      return {
-        Program(node) {
-          context.report({ node, messageId: 'missingTypeInformation' });
-        },
-      };
-    }
+    if (program === null) return reportMissingTypeInformation(context);
     const engine = getTaintEngine(ts, program, options);
     const facts = new HandlerFacts(engine);
     return {

@@ -4,6 +4,7 @@ import * as ts from 'typescript';
 import { getTaintEngine, type TaintEngine } from '../taint/index.js';
 import { skipOuter } from '../taint/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
+import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 
 export type Options = [{ testFilePattern?: string }];
 export type MessageId = 'verboseLevel' | 'verboseDebugNamespaces' | 'missingTypeInformation';
@@ -62,13 +63,7 @@ export default createRule<Options, MessageId>({
     if (testFiles.test(relative(context.cwd, context.filename).replaceAll('\\', '/'))) return {};
     const services = ESLintUtils.getParserServices(context, true);
     const program = services.program;
-    if (program === null) {
-      return {
-        Program(node) {
-          context.report({ node, messageId: 'missingTypeInformation' });
-        },
-      };
-    }
+    if (program === null) return reportMissingTypeInformation(context);
     const engine = getTaintEngine(ts, program, {});
     const report = (node: ts.Node, library: string, level: string | number): void => {
       context.report({ node: services.tsNodeToESTreeNodeMap.get<TSESTree.Node>(node), messageId: 'verboseLevel', data: { library, level: String(level) } });
