@@ -1,6 +1,7 @@
 import type * as TS from 'typescript';
 import type { TaintEngine } from './engine.js';
 import { matchesSpecifier } from './specifiers.js';
+import { isNodeTypes, isTypeScriptLib } from './syntax.js';
 
 // Calls the analysis treats specially, recognised by their declarations: the globals it models,
 // keyed hashes, `Error` constructions, and the functions the options name.
@@ -25,7 +26,8 @@ export function isConfigured(engine: TaintEngine, declaration: TS.Declaration, s
 export function isKeyedHash(engine: TaintEngine, receiver: TS.Expression | undefined): boolean {
   if (receiver === undefined) return false;
   const symbol = engine.checker.getTypeAtLocation(receiver).getSymbol();
-  return symbol?.name === 'Hmac' && symbol.declarations?.[0]?.getSourceFile().fileName.includes('/@types/node/') === true;
+  const declaration = symbol?.declarations?.[0];
+  return symbol?.name === 'Hmac' && declaration !== undefined && isNodeTypes(declaration);
 }
 
 export function isObjectAssign(engine: TaintEngine, callee: TS.Expression): boolean {
@@ -38,5 +40,5 @@ export function isGlobalCall(engine: TaintEngine, callee: TS.Expression, global:
   const target = member === undefined ? callee : ts.isPropertyAccessExpression(callee) && callee.name.text === member ? callee.expression : undefined;
   if (target === undefined || !ts.isIdentifier(target) || target.text !== global) return false;
   const declaration = engine.checker.getSymbolAtLocation(target)?.declarations?.[0];
-  return declaration !== undefined && /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(declaration.getSourceFile().fileName);
+  return declaration !== undefined && isTypeScriptLib(declaration);
 }

@@ -46,15 +46,15 @@ export function findModelInputs(engine: TaintEngine, scope: TS.Node, depth: numb
 
   const mark = (expression: TS.Expression, label: SourceLabel): void => {
     const node = skipOuter(ts, expression);
+    const match = ts.isCallExpression(node) ? matcher.match(node) : undefined;
     if (ts.isIdentifier(node)) {
       markSymbol(checker.getSymbolAtLocation(node), label);
     } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
       markSymbol(checker.getSymbolAtLocation(node.expression), label, node.name.text);
-    } else if (ts.isCallExpression(node) && matcher.match(node) !== undefined) {
+    } else if (match !== undefined) {
       // Through MLX itself only the data goes on: `mx.array(ids)`, not `mx.random.key(seed)`.
-      const match = matcher.match(node);
-      if (match?.receiver !== undefined && match.kind === 'tensor-operation') mark(match.receiver, label);
-      for (const argument of match?.arguments ?? []) if (argument.role === 'tensor' || argument.role === 'weights') mark(argument.node, label);
+      if (match.receiver !== undefined && match.kind === 'tensor-operation') mark(match.receiver, label);
+      for (const argument of match.arguments) if (argument.role === 'tensor' || argument.role === 'weights') mark(argument.node, label);
     } else if (ts.isCallExpression(node)) {
       const callee = skipOuter(ts, node.expression);
       // `prompt.trim()`, `words.map(...)`: the receiver is the data; `tokenizer.encode(x)`: it is not.

@@ -2,7 +2,7 @@ import type { CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import type { FunctionSpecifier, TypeSinkSpecifier } from './options.js';
 import { matchesSpecifier, matchesTypeSink } from './specifiers.js';
-import { shortCallee, skipOuter } from './syntax.js';
+import { isNodeTypes, isTypeScriptLib, shortCallee, skipOuter } from './syntax.js';
 
 /** A call that writes its arguments to a log. */
 export interface Sink {
@@ -45,7 +45,7 @@ export function sinkOfCall(
   const moduleKey = matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
   const member = memberName(ts, declaration);
 
-  if (isNodeOrLib(declaration) && (ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) && owner.name?.text === 'Console') {
+  if ((isNodeTypes(declaration) || isTypeScriptLib(declaration)) && (ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) && owner.name?.text === 'Console') {
     return member !== undefined && CONSOLE_METHODS.has(member) ? { name, firstLogged: member === 'assert' ? 1 : 0 } : undefined;
   }
   // `util.debuglog('x')` returns a DebugLogger; calling it logs.
@@ -79,11 +79,6 @@ function isProcessOutputWrite(ts: typeof TS, checker: TS.TypeChecker, matcher: C
   if (!ts.isPropertyAccessExpression(stream) || !['stdout', 'stderr'].includes(stream.name.text)) return false;
   const declaration = checker.getSymbolAtLocation(stream.name)?.declarations?.[0];
   return declaration !== undefined && matcher.moduleKeyOfFile(declaration.getSourceFile().fileName) === 'node';
-}
-
-function isNodeOrLib(declaration: TS.Node): boolean {
-  const fileName = declaration.getSourceFile().fileName;
-  return fileName.includes('/node_modules/@types/node/') || /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(fileName);
 }
 
 function memberName(ts: typeof TS, declaration: TS.Declaration): string | undefined {

@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 import type { TaintEngine } from './engine.js';
 import { CLEAN, shorten, sourceLabel, union, type Label, type Taint } from './labels.js';
-import { skipOuter } from './syntax.js';
+import { isNodeTypes, skipOuter } from './syntax.js';
 import { deepTaint, type Value } from './value.js';
 
 // What makes a value tainted by itself, whatever flowed into it: its name, its type, being
@@ -61,7 +61,7 @@ export function isProcessEnv(engine: TaintEngine, node: TS.Expression): boolean 
   const process = skipOuter(ts, node.expression);
   if (!ts.isIdentifier(process) || process.text !== 'process') return false;
   const declaration = engine.checker.getSymbolAtLocation(process)?.declarations?.[0];
-  return declaration?.getSourceFile().fileName.includes('/@types/node/') === true;
+  return declaration !== undefined && isNodeTypes(declaration);
 }
 
 export function stringifiedValue(engine: TaintEngine, expression: TS.Expression, value: Value): Taint {

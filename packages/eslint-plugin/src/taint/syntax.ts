@@ -14,3 +14,13 @@ export function shortCallee(ts: typeof TS, callee: TS.Expression): string {
   const text = skipOuter(ts, callee).getText().replace(/\s+/g, ' ').trim();
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
+
+/** Declared by TypeScript's own lib files (`String`, `Object`, `console` in the DOM lib). */
+export function isTypeScriptLib(node: TS.Node): boolean {
+  return /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(node.getSourceFile().fileName);
+}
+
+/** Declared by Node's type definitions (`process`, `Console`, `crypto.Hmac`). */
+export function isNodeTypes(node: TS.Node): boolean {
+  return node.getSourceFile().fileName.includes('/node_modules/@types/node/');
+}

@@ -1,5 +1,6 @@
 import type { CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
+import { isNodeTypes, isTypeScriptLib } from './syntax.js';
 
 /** HTTP request types by the package declaring them: their contents are user data. */
 const REQUEST_TYPES: Readonly<Record<string, readonly string[]>> = {
@@ -71,8 +72,7 @@ export class TypeFacts {
   private isLibraryType(type: TS.Type): boolean {
     const declaration = type.getSymbol()?.declarations?.[0];
     if (declaration === undefined) return false;
-    const fileName = declaration.getSourceFile().fileName;
-    return /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(fileName) || fileName.includes('/node_modules/@types/node/');
+    return isTypeScriptLib(declaration) || isNodeTypes(declaration);
   }
 
   /** The type is an HTTP request of Node, Express, Fastify or Koa. */
