@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Correlation } from './event.js';
+import { activeTraceIds } from './otel-trace.js';
 import { keyedDigest, redactionSettings } from './settings.js';
 
 /** Who and what a call belongs to, carried across awaits for the duration of a request. */
@@ -27,6 +29,13 @@ export function withAuditContext<Result>(context: { requestId?: string; clientId
 /** The audit context of the code running now, if any. */
 export function currentAuditContext(): AuditContext | undefined {
   return storage.getStore();
+}
+
+/** The request context and the active OpenTelemetry span of the code running now, as events carry them. */
+export function currentCorrelation(): Correlation {
+  const audit = storage.getStore();
+  const trace = activeTraceIds();
+  return { requestId: audit?.requestId, clientId: audit?.clientId, traceId: trace?.traceId, spanId: trace?.spanId };
 }
 
 /**

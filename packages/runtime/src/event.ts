@@ -5,8 +5,16 @@ import type { RedactionSettings } from './settings.js';
 import type { AuditEvent } from './sinks/sink.js';
 import { PendingPath, type JsonValue, type Summary } from './summary.js';
 
+/** Who and what an event belongs to: the request context and the active span, when there are. */
+export interface Correlation {
+  readonly requestId: string | undefined;
+  readonly clientId: string | undefined;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+}
+
 /** What the hot path records of one call; everything here is already a summary. */
-export interface CallRecord {
+export interface CallRecord extends Correlation {
   readonly site: Site;
   readonly sequence: number;
   /** `performance.now()` at the start and at the end of the call (settlement, for a promise). */
@@ -17,10 +25,21 @@ export interface CallRecord {
   readonly args: readonly Summary[];
   readonly result: Summary | undefined;
   readonly error: CapturedError | undefined;
-  readonly requestId: string | undefined;
-  readonly clientId: string | undefined;
-  readonly traceId: string | undefined;
-  readonly spanId: string | undefined;
+}
+
+/** An event the application records itself (`auditEvent`); everything here is already a summary. */
+export interface ManualRecord extends Correlation {
+  readonly action: string;
+  readonly kind: string | undefined;
+  readonly sequence: number;
+  /** `performance.now()` when it was recorded. */
+  readonly time: number;
+  readonly outcome: 'success' | 'failure' | 'unknown';
+  /** The model's source: a path, or a URL already stripped of credentials, query and fragment. */
+  readonly source: PendingPath | undefined;
+  readonly sourceDomain: string | undefined;
+  readonly data: Summary | undefined;
+  readonly error: CapturedError | undefined;
 }
 
 export const ECS_VERSION = '8.11.0';
@@ -57,23 +76,12 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
   const { site, failed } = record;
   const [category, type] = ECS_CLASSIFICATION[site.kind] ?? ['api', 'access'];
   const event: Record<string, JsonValue> = {
-    '@timestamp': isoTime(record.startTime),
-    'ecs.version': ECS_VERSION,
-    'log.level': failed ? 'error' : 'info',
-    'event.kind': 'event',
-    'event.category': [category],
-    'event.type': failed ? [type, 'error'] : [type],
-    'event.action': site.id,
-    'event.outcome': failed ? 'failure' : 'success',
+    ...envelope(record.startTime, [category, type], site.id, failed ? 'failure' : 'success'),
     'event.duration': Math.max(0, Math.round((record.endTime - record.startTime) * 1e6)),
     'event.sequence': record.sequence,
     'process.pid': process.pid,
   };
-  if (settings.serviceName !== undefined) event['service.name'] = settings.serviceName;
-  if (record.requestId !== undefined) event['request.id'] = record.requestId;
-  if (record.clientId !== undefined) event['client.id'] = record.clientId;
-  if (record.traceId !== undefined) event['trace.id'] = record.traceId;
-  if (record.spanId !== undefined) event['span.id'] = record.spanId;
+  addCorrelation(event, record, settings);
   event['gen_ai.operation.name'] = INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind;
   event['gen_ai.provider.name'] = 'mlx';
   event['code.filepath'] = site.file;
@@ -95,6 +103,55 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     if (record.error.message !== undefined) event['error.message'] = sanitizeErrorMessage(record.error.message);
   }
   return event;
+}
+
+/** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
+export function buildManualEvent(record: ManualRecord, settings: RedactionSettings): AuditEvent {
+  const classification = (record.kind === undefined ? undefined : ECS_CLASSIFICATION[record.kind]) ?? ['api', 'info'];
+  const event: Record<string, JsonValue> = {
+    ...envelope(record.time, classification, record.action, record.outcome),
+    'event.sequence': record.sequence,
+    'process.pid': process.pid,
+  };
+  addCorrelation(event, record, settings);
+  if (record.kind !== undefined) event['mlx.kind'] = record.kind;
+  if (record.source !== undefined) {
+    event['mlx.source'] = renderSummary(record.source, settings);
+    if (record.sourceDomain !== undefined) event['url.domain'] = record.sourceDomain;
+    else {
+      const filePath = pathAsShown(record.source.path, settings);
+      if (filePath !== undefined) event['file.path'] = filePath;
+    }
+  }
+  if (record.data !== undefined) event['mlx.data'] = renderSummary(record.data, settings);
+  if (record.error !== undefined) {
+    event['error.type'] = record.error.type;
+    if (record.error.message !== undefined) event['error.message'] = sanitizeErrorMessage(record.error.message);
+  }
+  return event;
+}
+
+/** The ECS keys every event starts with; a failure is an error by level and by type. */
+function envelope(time: number, [category, type]: readonly [string, string], action: string, outcome: string): Record<string, JsonValue> {
+  const failed = outcome === 'failure';
+  return {
+    '@timestamp': isoTime(time),
+    'ecs.version': ECS_VERSION,
+    'log.level': failed ? 'error' : 'info',
+    'event.kind': 'event',
+    'event.category': [category],
+    'event.type': failed ? [type, 'error'] : [type],
+    'event.action': action,
+    'event.outcome': outcome,
+  };
+}
+
+function addCorrelation(event: Record<string, JsonValue>, record: Correlation, settings: RedactionSettings): void {
+  if (settings.serviceName !== undefined) event['service.name'] = settings.serviceName;
+  if (record.requestId !== undefined) event['request.id'] = record.requestId;
+  if (record.clientId !== undefined) event['client.id'] = record.clientId;
+  if (record.traceId !== undefined) event['trace.id'] = record.traceId;
+  if (record.spanId !== undefined) event['span.id'] = record.spanId;
 }
 
 /** The record that says how many events the full buffer turned away since the last one. */

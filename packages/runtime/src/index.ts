@@ -1,5 +1,6 @@
 export { configure, flushAuditLog, auditStats, type AuditOptions, type AuditStats } from './configure.js';
 export type { PathPolicy } from './settings.js';
+export { auditEvent, INVALID_ACTION, type AuditEventFields } from './audit-event.js';
 export type { Environment } from './environment.js';
 export {
   withAuditContext,

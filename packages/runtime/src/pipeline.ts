@@ -1,5 +1,5 @@
 import { deliver } from './dispatch.js';
-import { buildCallEvent, buildDroppedEvent, type CallRecord } from './event.js';
+import { buildCallEvent, buildDroppedEvent, buildManualEvent, type CallRecord, type ManualRecord } from './event.js';
 import { reportOnce } from './internal-report.js';
 import { redactionSettings } from './settings.js';
 import type { AuditEvent, AuditSink } from './sinks/sink.js';
@@ -12,7 +12,7 @@ const MAX_STEPS_PER_FLUSH = 10_000;
 
 let capacity = DEFAULT_BUFFER_SIZE;
 let sinks: readonly AuditSink[] = [];
-const records: CallRecord[] = [];
+const records: (CallRecord | ManualRecord)[] = [];
 let droppedSinceLastReport = 0;
 let sequence = 0;
 let drainScheduled = false;
@@ -41,12 +41,17 @@ export function admit(audit: boolean): boolean {
   return true;
 }
 
+/** Whether any sink is configured: without one, nothing is recorded. */
+export function hasSinks(): boolean {
+  return sinks.length > 0;
+}
+
 export function nextSequence(): number {
   return ++sequence;
 }
 
 /** Appends a record; serialisation and I/O wait for a setImmediate callback. */
-export function enqueue(record: CallRecord): void {
+export function enqueue(record: CallRecord | ManualRecord): void {
   records.push(record);
   totals.recorded++;
   scheduleDrain();
@@ -79,7 +84,7 @@ function runDrain(maxSteps: number): void {
       const settings = redactionSettings();
       for (const record of batch) {
         try {
-          events.push(buildCallEvent(record, settings));
+          events.push('site' in record ? buildCallEvent(record, settings) : buildManualEvent(record, settings));
         } catch (error) {
           // The runtime's own code: should it fail, the operator hears of it, the application never.
           reportOnce('build-event', `building an event failed: ${String(error)}`);

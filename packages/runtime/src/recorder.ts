@@ -1,15 +1,14 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { CallContext } from './call-context.js';
 import { knownChannels, watchNewChannels, type AuditChannel } from './channels.js';
-import { currentAuditContext } from './context.js';
+import { currentCorrelation } from './context.js';
 import { captureError } from './errors.js';
 import { reportOnce } from './internal-report.js';
-import { activeTraceIds } from './otel-trace.js';
 import { admit, enqueue, nextSequence } from './pipeline.js';
 import { summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
 
 /** Kinds whose every call is an audit event, kept even when the buffer is full. */
-const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
+export const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
 
 /**
  * The runtime's own subscriber. It listens to `end` (synchronous calls), `asyncEnd` (settled
@@ -38,8 +37,6 @@ function record(context: CallContext): void {
     const endTime = performance.now();
     const { site, failed } = context;
     if (!admit(failed || AUDIT_KINDS.has(site.kind))) return;
-    const audit = currentAuditContext();
-    const trace = activeTraceIds();
     enqueue({
       site,
       sequence: nextSequence(),
@@ -50,10 +47,7 @@ function record(context: CallContext): void {
       args: summarizeArguments(context.args, site.args),
       result: failed ? undefined : summarize(context.result, undefined),
       error: failed ? captureError(context.error) : undefined,
-      requestId: audit?.requestId,
-      clientId: audit?.clientId,
-      traceId: trace?.traceId,
-      spanId: trace?.spanId,
+      ...currentCorrelation(),
     });
   } catch (error) {
     reportOnce('record', `recording a call failed: ${String(error)}`);
