@@ -5,15 +5,17 @@ import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createTypedESLint } from './lint.js';
-import { getTaintEngine } from '../src/taint/index.js';
+import { getTaintEngine, injectionPolicy } from '../src/taint/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('the rules never throw', () => {
   it.each([
     ['no-tainted-log', { checkErrorMessages: true }],
+    ['no-log-injection', { modelOutput: true }],
     ['no-silent-mlx-catch', {}],
     ['no-verbose-logger-config', {}],
+    ['require-mlx-event-logging', { kinds: ['model-load', 'inference', 'model-save', 'evaluation'] }],
   ])('%s, over every TypeScript file of the workspace and the fixtures', async (rule, options) => {
     const eslint = createTypedESLint(ROOT, rule, options);
     // A crash in a rule makes lintFiles reject; a file outside every project would be fatal.
@@ -29,12 +31,13 @@ describe('the rules never throw', () => {
       .map((file) => join(mlxRoot, 'lib', file));
     expect(files.length).toBeGreaterThan(20);
     const program = ts.createProgram(files, { noEmit: true, types: ['node'], module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 });
-    const engine = getTaintEngine(ts, program, { checkErrorMessages: true });
+    // Both policies: leaks (no-tainted-log) and injection (no-log-injection).
+    const engines = [getTaintEngine(ts, program, { checkErrorMessages: true }), getTaintEngine(ts, program, {}, injectionPolicy(true))];
     let analysed = 0;
     for (const file of files) {
       const sourceFile = program.getSourceFile(file);
       if (sourceFile === undefined || sourceFile.isDeclarationFile) continue;
-      expect(() => engine.findingsOf(sourceFile)).not.toThrow();
+      for (const engine of engines) expect(() => engine.findingsOf(sourceFile)).not.toThrow();
       analysed++;
     }
     expect(analysed).toBeGreaterThan(20);

@@ -1,9 +1,11 @@
-import { ESLintUtils, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
+import { type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 import { getTaintEngine, taintOptionsSchema, type TaintEngine, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall } from '../taint/sinks.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
+import { typedServices } from '../util/typed-services.js';
+import { isDeferredCode, ReachSearch } from '../util/reach-search.js';
 
 export type Options = [Pick<TaintOptions, 'sinks' | 'entries' | 'mlxPackages'>];
 export type MessageId = 'silentCatch' | 'silentPromiseCatch' | 'missingTypeInformation';
@@ -40,9 +42,9 @@ export default createRule<Options, MessageId>({
     ],
   },
   create(context, [options]) {
-    const services = ESLintUtils.getParserServices(context, true);
+    const services = typedServices(context);
+    if (services === undefined) return reportMissingTypeInformation(context);
     const program = services.program;
-    if (program === null) return reportMissingTypeInformation(context);
     const engine = getTaintEngine(ts, program, options);
     const facts = new HandlerFacts(engine);
     return {
@@ -84,9 +86,17 @@ function describe(calls: readonly string[]): string {
  */
 class HandlerFacts {
   private readonly mlxCache = new Map<ts.Node, string[]>();
-  private readonly logCache = new Map<ts.Node, boolean>();
+  private readonly logOrThrow: ReachSearch;
 
-  constructor(private readonly engine: TaintEngine) {}
+  constructor(private readonly engine: TaintEngine) {
+    // A throw rethrows, in the handler or in a helper it calls (`fail(error)`).
+    const { checker, matcher, options } = engine;
+    this.logOrThrow = new ReachSearch(
+      engine,
+      (node) => ts.isThrowStatement(node) || (ts.isCallExpression(node) && sinkOfCall(ts, checker, matcher, options.sinks, node) !== undefined),
+      MAX_DEPTH,
+    );
+  }
 
   /** The MLX calls a piece of code runs (callees as written), directly or through functions of the program. */
   mlxCallsIn(node: ts.Node, depth = 0): string[] {
@@ -109,7 +119,7 @@ class HandlerFacts {
         }
       }
       // Functions defined here run later, elsewhere: not protected by this block.
-      if (current !== node && isFunctionLike(current)) return;
+      if (current !== node && isDeferredCode(current)) return;
       ts.forEachChild(current, visit);
     };
     visit(node);
@@ -118,36 +128,12 @@ class HandlerFacts {
   }
 
   /** Whether a handler logs (a log call, or a function of the program that logs) or rethrows. */
-  logsOrRethrows(node: ts.Node, depth = 0): boolean {
-    const cached = this.logCache.get(node);
-    if (cached !== undefined) return cached;
-    this.logCache.set(node, false);
-    let result = false;
-    const visit = (current: ts.Node): void => {
-      if (result) return;
-      // A throw rethrows, in the handler or in a helper it calls (`fail(error)`).
-      if (ts.isThrowStatement(current)) result = true;
-      else if (ts.isCallExpression(current)) {
-        if (sinkOfCall(ts, this.engine.checker, this.engine.matcher, this.engine.options.sinks, current) !== undefined) result = true;
-        else if (depth < MAX_DEPTH) {
-          const body = this.projectBody(current);
-          if (body !== undefined && this.logsOrRethrows(body, depth + 1)) result = true;
-        }
-      }
-      if (current !== node && isFunctionLike(current)) return;
-      ts.forEachChild(current, visit);
-    };
-    visit(node);
-    this.logCache.set(node, result);
-    return result;
+  logsOrRethrows(node: ts.Node): boolean {
+    return this.logOrThrow.reaches(node);
   }
 
   /** The body of a function of the program (this file or another, not a package) that a call runs. */
   private projectBody(call: ts.CallExpression | ts.NewExpression): ts.Node | undefined {
     return this.engine.calleeBody(call)?.body;
   }
-}
-
-function isFunctionLike(node: ts.Node): boolean {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node);
 }

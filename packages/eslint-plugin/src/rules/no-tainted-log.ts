@@ -1,7 +1,9 @@
-import { ESLintUtils, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 import { describeOrigin, getTaintEngine, shorten, taintOptionsSchema, type Finding, type SourceKind, type TaintOptions } from '../taint/index.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
+import { reportMissingTypeInformation } from '../util/missing-type-information.js';
+import { typedServices } from '../util/typed-services.js';
 
 export type Options = [TaintOptions];
 
@@ -12,9 +14,12 @@ const MESSAGE_BY_KIND = {
   'request-data': 'requestDataReachesLog',
   'raw-data': 'rawDataReachesLog',
   tensor: 'tensorReachesLog',
-} as const satisfies Record<SourceKind, string>;
+} as const satisfies Record<LeakKind, string>;
 
-export type MessageId = (typeof MESSAGE_BY_KIND)[SourceKind] | 'missingTypeInformation' | 'logTensorSummary';
+/** The kinds the leak policy labels (untrusted input is log injection's). */
+type LeakKind = Exclude<SourceKind, 'user-input'>;
+
+export type MessageId = (typeof MESSAGE_BY_KIND)[LeakKind] | 'missingTypeInformation' | 'logTensorSummary';
 
 const REACHES = '{{value}}{{origin}} reaches `{{sink}}`{{through}}.';
 
@@ -49,27 +54,25 @@ export default createRule<Options, MessageId>({
     ],
   },
   create(context, [options]) {
-    const services = ESLintUtils.getParserServices(context, true);
+    const services = typedServices(context);
+    if (services === undefined) return reportMissingTypeInformation(context);
+    const engine = getTaintEngine(ts, services.program, options);
+    const isTensor = (type: ts.Type): boolean => engine.matcher.mlxIdOfType(type) === 'core.array';
     return {
       Program(node) {
-        if (services.program === null) {
-          context.report({ node, messageId: 'missingTypeInformation' });
-          return;
-        }
         const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
-        const engine = getTaintEngine(ts, services.program, options);
-        const isTensor = (type: ts.Type): boolean => engine.matcher.mlxIdOfType(type) === 'core.array';
-        for (const finding of engine.findingsOf(sourceFile)) report(finding, sourceFile.fileName, isTensor);
+        for (const finding of engine.findingsOf(sourceFile)) report(finding, sourceFile.fileName);
       },
     };
 
-    function report(finding: Finding, fileName: string, isTensor: (type: ts.Type) => boolean): void {
+    function report(finding: Finding, fileName: string): void {
       const { label } = finding;
+      if (label.kind === 'user-input') return;
       const argumentText = shorten(finding.argument.getText());
       const fromText = describeOrigin(label, fileName);
       const named = argumentText === label.what || argumentText.startsWith(`${label.what}(`);
       const origin = named ? '' : ` (from ${fromText})`;
-      const suggestion = tensorSummarySuggestion(finding, isTensor);
+      const suggestion = tensorSummarySuggestion(finding);
       context.report({
         loc: locOf(finding.argument),
         messageId: MESSAGE_BY_KIND[label.kind],
@@ -91,11 +94,10 @@ export default createRule<Options, MessageId>({
     }
 
     /** A tensor logged as such is replaced by its summary: shape and dtype, never contents. */
-    function tensorSummarySuggestion(finding: Finding, isTensor: (type: ts.Type) => boolean): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
+    function tensorSummarySuggestion(finding: Finding): TSESLint.SuggestionReportDescriptor<MessageId> | undefined {
       if (finding.label.kind !== 'tensor' && finding.label.kind !== 'model-output' && finding.label.kind !== 'model-input') return undefined;
       const argument = finding.argument;
-      const program = services.program;
-      if (program === null || !isTensor(program.getTypeChecker().getTypeAtLocation(argument))) return undefined;
+      if (!isTensor(engine.checker.getTypeAtLocation(argument))) return undefined;
       const text = argument.getText();
       const operand = ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) ? text : `(${text})`;
       return {

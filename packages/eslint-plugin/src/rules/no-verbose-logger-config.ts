@@ -1,10 +1,11 @@
-import { ESLintUtils, type TSESTree } from '@typescript-eslint/utils';
+import { type TSESTree } from '@typescript-eslint/utils';
 import { relative } from 'node:path';
 import * as ts from 'typescript';
 import { getTaintEngine, type TaintEngine } from '../taint/index.js';
 import { skipOuter } from '../taint/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
+import { typedServices } from '../util/typed-services.js';
 
 export type Options = [{ testFilePattern?: string }];
 export type MessageId = 'verboseLevel' | 'verboseDebugNamespaces' | 'missingTypeInformation';
@@ -61,9 +62,9 @@ export default createRule<Options, MessageId>({
     // Tested against the path from the project root, so the folder the project lives in never matters.
     const testFiles = new RegExp(options.testFilePattern ?? DEFAULT_TEST_FILES);
     if (testFiles.test(relative(context.cwd, context.filename).replaceAll('\\', '/'))) return {};
-    const services = ESLintUtils.getParserServices(context, true);
+    const services = typedServices(context);
+    if (services === undefined) return reportMissingTypeInformation(context);
     const program = services.program;
-    if (program === null) return reportMissingTypeInformation(context);
     const engine = getTaintEngine(ts, program, {});
     const report = (node: ts.Node, library: string, level: string | number): void => {
       context.report({ node: services.tsNodeToESTreeNodeMap.get<TSESTree.Node>(node), messageId: 'verboseLevel', data: { library, level: String(level) } });

@@ -2,20 +2,13 @@ import type * as TS from 'typescript';
 import type { TaintEngine } from './engine.js';
 import { matchesSpecifier } from './specifiers.js';
 import { isNodeTypes, isTypeScriptLib } from './syntax.js';
+import { isErrorType } from './type-facts.js';
 
 // Calls the analysis treats specially, recognised by their declarations: the globals it models,
 // keyed hashes, `Error` constructions, and the functions the options name.
 
 export function isErrorConstruction(engine: TaintEngine, node: TS.NewExpression): boolean {
-  const type = engine.checker.getTypeAtLocation(node);
-  const seen = new Set<TS.Type>();
-  const isError = (candidate: TS.Type): boolean => {
-    if (seen.has(candidate)) return false;
-    seen.add(candidate);
-    if (candidate.getSymbol()?.name === 'Error') return true;
-    return candidate.isClassOrInterface() && engine.checker.getBaseTypes(candidate).some(isError);
-  };
-  return isError(type);
+  return isErrorType(engine.checker, engine.checker.getTypeAtLocation(node));
 }
 
 export function isConfigured(engine: TaintEngine, declaration: TS.Declaration, specifiers: readonly { readonly module?: string; readonly name: string }[]): boolean {
@@ -41,4 +34,49 @@ export function isGlobalCall(engine: TaintEngine, callee: TS.Expression, global:
   if (target === undefined || !ts.isIdentifier(target) || target.text !== global) return false;
   const declaration = engine.checker.getSymbolAtLocation(target)?.declarations?.[0];
   return declaration !== undefined && isTypeScriptLib(declaration);
+}
+
+/** Global functions whose result cannot break a log line: JSON and URI encodings. */
+const ENCODERS: readonly (readonly [string, string?])[] = [['JSON', 'stringify'], ['encodeURIComponent'], ['encodeURI'], ['escape']];
+
+/**
+ * Calls that make untrusted text safe in a log message: an encoding, or replacements that remove
+ * both CR and LF (`s.replace(/[\r\n]/g, '')`, or a chain of two that remove one each).
+ */
+export function isLineBreakSanitizer(engine: TaintEngine, call: TS.CallExpression): boolean {
+  const callee = engine.ts.isParenthesizedExpression(call.expression) ? call.expression.expression : call.expression;
+  if (ENCODERS.some(([global, member]) => isGlobalCall(engine, callee, global, member))) return true;
+  const removed = removedLineBreaks(engine, call, 0);
+  return removed.has('\r') && removed.has('\n');
+}
+
+function removedLineBreaks(engine: TaintEngine, call: TS.CallExpression, depth: number): Set<string> {
+  const { ts } = engine;
+  const removed = new Set<string>();
+  const callee = call.expression;
+  if (depth > 3 || !ts.isPropertyAccessExpression(callee) || !['replace', 'replaceAll'].includes(callee.name.text)) return removed;
+  if (!(engine.checker.getTypeAtLocation(callee.expression).flags & ts.TypeFlags.StringLike)) return removed;
+  const [pattern, replacement] = call.arguments;
+  if (pattern === undefined || replacement === undefined || !ts.isStringLiteralLike(replacement) || /[\r\n]/.test(replacement.text)) return removed;
+  const replaceAll = callee.name.text === 'replaceAll';
+  if (ts.isRegularExpressionLiteral(pattern)) {
+    const regex = regexOf(pattern.text);
+    if (regex !== undefined && (replaceAll || regex.flags.includes('g'))) {
+      for (const lineBreak of ['\r', '\n']) if (new RegExp(regex.source, regex.flags.replace('g', '')).test(lineBreak)) removed.add(lineBreak);
+    }
+  } else if (ts.isStringLiteralLike(pattern) && replaceAll && (pattern.text === '\r' || pattern.text === '\n')) {
+    removed.add(pattern.text);
+  }
+  const receiver = callee.expression;
+  if (ts.isCallExpression(receiver)) for (const lineBreak of removedLineBreaks(engine, receiver, depth + 1)) removed.add(lineBreak);
+  return removed;
+}
+
+function regexOf(literal: string): RegExp | undefined {
+  const end = literal.lastIndexOf('/');
+  try {
+    return new RegExp(literal.slice(1, end), literal.slice(end + 1));
+  } catch {
+    return undefined;
+  }
 }

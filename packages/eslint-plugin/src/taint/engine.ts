@@ -1,7 +1,8 @@
 import { createMatcher, type CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { FunctionAnalysis, type FunctionLike } from './function-analysis.js';
-import type { SourceLabel, Taint } from './labels.js';
+import { CLEAN, union, type SourceKind, type SourceLabel, type Taint } from './labels.js';
+import type { MessagePosition } from './messages.js';
 import type { Value } from './value.js';
 import { findModelInputs, type ModelInputRoots } from './model-inputs.js';
 import type { ResolvedTaintOptions } from './options.js';
@@ -14,6 +15,8 @@ export interface SinkPath {
   readonly sink: string;
   /** Only something computed from the parameter is logged, not the parameter itself. */
   readonly derived: boolean;
+  /** For log injection: where in the message the parameter's text goes. */
+  readonly position?: MessagePosition;
 }
 
 /** What a function does with its parameters, for its call sites. */
@@ -34,6 +37,8 @@ export interface Finding {
   readonly sink: string;
   /** For a wrapper, the log call inside it. */
   readonly through: string | undefined;
+  /** For log injection: the argument is the message, or text formatted into it. */
+  readonly position: MessagePosition | undefined;
 }
 
 /**
@@ -50,6 +55,8 @@ export class TaintEngine {
   private readonly rootsByFile = new Map<TS.SourceFile, ModelInputRoots>();
   private readonly findingsByFile = new Map<string, Finding[]>();
   private readonly analyzedFiles = new Set<TS.SourceFile>();
+  /** For log injection: the taint of each part of a template or `+` chain, to rebuild messages without them. */
+  private readonly textParts = new Map<TS.Node, Taint>();
   /** Taint written to class fields (`this.x = …`, static fields), joined over the class. */
   readonly classFields = new Map<TS.Node, Map<string, Taint>>();
 
@@ -65,6 +72,20 @@ export class TaintEngine {
 
   isSecretName(name: string): boolean {
     return this.options.secretName.test(snakeCase(name));
+  }
+
+  noteTextPart(node: TS.Node, taint: Taint): void {
+    if (taint.length > 0) this.textParts.set(node, union(this.textParts.get(node) ?? CLEAN, taint));
+  }
+
+  /** Whether a part of a message template or concatenation carried untrusted text. */
+  isTaintedTextPart(node: TS.Node): boolean {
+    return (this.textParts.get(node) ?? CLEAN).some((label) => label.type === 'source');
+  }
+
+  /** Whether this analysis creates labels of a kind (the policy decides). */
+  wants(kind: SourceKind): boolean {
+    return this.options.policy.kinds.has(kind);
   }
 
   /** The findings in one file; the file is analysed once. */
@@ -90,7 +111,7 @@ export class TaintEngine {
   modelInputRoots(sourceFile: TS.SourceFile): ModelInputRoots {
     let roots = this.rootsByFile.get(sourceFile);
     if (roots === undefined) {
-      roots = findModelInputs(this, sourceFile, 0);
+      roots = this.wants('model-input') ? findModelInputs(this, sourceFile, 0) : new Map();
       this.rootsByFile.set(sourceFile, roots);
     }
     return roots;
@@ -98,6 +119,7 @@ export class TaintEngine {
 
   /** The parameters of a function whose values reach a model. */
   modelInputParams(fn: FunctionLike, depth: number): ReadonlySet<number> {
+    if (!this.wants('model-input')) return new Set();
     const cached = this.inputParams.get(fn);
     if (cached !== undefined) return cached ?? new Set();
     this.inputParams.set(fn, null);

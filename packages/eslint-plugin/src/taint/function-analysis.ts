@@ -1,11 +1,12 @@
 import type * as TS from 'typescript';
 import type { FunctionSummary, SinkPath, TaintEngine } from './engine.js';
 import { isFunctionLike } from './engine.js';
-import { CLEAN, concreteOf, derive, paramLabel, primarySource, sourceLabel, union, type Taint } from './labels.js';
+import { CLEAN, concreteOf, derive, paramLabel, primarySource, sourceLabel, union, type SourceKind, type Taint } from './labels.js';
 import { REQUEST_METADATA } from './type-facts.js';
 import { sinkOfCall } from './sinks.js';
-import { isConfigured, isErrorConstruction, isGlobalCall, isKeyedHash, isObjectAssign } from './call-facts.js';
-import { declaredName, flowTypeLabels, isProcessEnv, nameLabels, stringifiedValue, typeLabels } from './sources.js';
+import { isConfigured, isErrorConstruction, isGlobalCall, isKeyedHash, isLineBreakSanitizer, isObjectAssign } from './call-facts.js';
+import { messageParts, type MessagePosition } from './messages.js';
+import { declaredName, flowTypeLabels, isProcessEnv, nameLabels, stringifiedValue, typeLabels, userInputLabels } from './sources.js';
 import { shortCallee, skipOuter } from './syntax.js';
 import { CLEAN_VALUE, deepTaint, joinEnvs, joinValues, propertyOf, valueOf, withProperty, type Env, type Value } from './value.js';
 
@@ -334,6 +335,26 @@ export class FunctionAnalysis {
 
   // region: expressions
 
+  private get injection(): boolean {
+    return this.engine.options.policy.name === 'injection';
+  }
+
+  /**
+   * For log injection, numbers and booleans written into text cannot break a line (`Number(x)`,
+   * `x.length`); they stay tainted as values, since a generated token id still selects the text.
+   */
+  private isInertPrimitive(node: TS.Expression): boolean {
+    const { ts } = this;
+    const type = this.checker.getTypeAtLocation(node);
+    const inert = ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never;
+    return (type.isUnion() ? type.types : [type]).every((part) => (part.flags & inert) !== 0);
+  }
+
+  /** A source label of a kind this analysis looks for, or nothing. */
+  private label(kind: SourceKind, node: TS.Node, what?: string): Taint {
+    return this.engine.wants(kind) ? [sourceLabel(kind, node, what)] : CLEAN;
+  }
+
   private evaluate(expression: TS.Expression): Value {
     const { ts } = this;
     const node = expression;
@@ -344,7 +365,7 @@ export class FunctionAnalysis {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.evaluateAccess(node);
     if (ts.isCallExpression(node)) return this.evaluateCall(node);
     if (ts.isNewExpression(node)) return this.evaluateNew(node);
-    if (ts.isTemplateExpression(node)) return valueOf(union(...node.templateSpans.map((span) => this.stringified(span.expression))));
+    if (ts.isTemplateExpression(node)) return valueOf(union(...node.templateSpans.map((span) => this.textPart(span.expression, this.stringified(span.expression)))));
     if (ts.isTaggedTemplateExpression(node)) {
       const template = node.template;
       return valueOf(ts.isTemplateExpression(template) ? union(...template.templateSpans.map((span) => deepTaint(this.evaluate(span.expression)))) : CLEAN);
@@ -393,7 +414,7 @@ export class FunctionAnalysis {
     const symbol = this.symbolOfIdentifier(node);
     const flow = symbol === undefined ? CLEAN_VALUE : (this.env.get(symbol) ?? CLEAN_VALUE);
     const declared = symbol?.valueDeclaration === undefined ? undefined : this.ts.getNameOfDeclaration(symbol.valueDeclaration);
-    const extra = union(this.rootLabels(symbol, undefined), nameLabels(this.engine, node, node.text, declared), typeLabels(this.engine, node));
+    const extra = union(this.rootLabels(symbol, undefined), nameLabels(this.engine, node, node.text, declared), typeLabels(this.engine, node), userInputLabels(this.engine, node));
     return extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) };
   }
 
@@ -422,10 +443,12 @@ export class FunctionAnalysis {
     const name = this.propertyName(node);
     const receiverNode = skipOuter(ts, node.expression);
     // `vocabulary[id]` with a tainted `id` selects by the data: decoding a model's output.
-    const keyTaint = ts.isElementAccessExpression(node) ? deepTaint(this.evaluate(node.argumentExpression)) : CLEAN;
+    const keyTaint = ts.isElementAccessExpression(node) ? this.keyTaint(deepTaint(this.evaluate(node.argumentExpression))) : CLEAN;
     // `process.env` is a secret as a whole; `process.env.NODE_ENV` only if named like one.
-    if (isProcessEnv(this.engine, receiverNode)) return valueOf(name !== undefined && this.engine.isSecretName(name) ? [sourceLabel('secret', node)] : CLEAN);
-    if (isProcessEnv(this.engine, node)) return valueOf([sourceLabel('secret', node)]);
+    if (isProcessEnv(this.engine, receiverNode)) return valueOf(name !== undefined && this.engine.isSecretName(name) ? this.label('secret', node) : CLEAN);
+    if (isProcessEnv(this.engine, node)) return valueOf(this.label('secret', node));
+    const userInput = userInputLabels(this.engine, node);
+    if (userInput.length > 0) return valueOf(userInput);
     const match = this.engine.matcher.match(node);
     if (match?.kind === 'metadata' || match?.kind === 'constant') {
       this.evaluate(node.expression);
@@ -458,9 +481,10 @@ export class FunctionAnalysis {
       this.rootLabels(rootSymbol, name),
       name === undefined ? CLEAN : nameLabels(this.engine, node, name, declaredName(this.engine, node)),
       typeLabels(this.engine, node),
-      requestLabel,
       getter,
     );
+    // The access (`req.query`) names the request data better than the request it was read from.
+    if (requestLabel.length > 0) return { ...flow, taint: union(requestLabel, flow.taint, extra) };
     return extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) };
   }
 
@@ -478,11 +502,21 @@ export class FunctionAnalysis {
       if (root?.props === 'whole') return { ...flow, taint: union(flow.taint, [root.label]) };
       const type = this.checker.getTypeAtLocation(inner);
       if (this.engine.facts.isRequest(type)) return { ...flow, taint: union(flow.taint, [sourceLabel('request-data', inner)]) };
-      return flow;
+      const userInput = userInputLabels(this.engine, inner);
+      return userInput.length === 0 ? flow : { ...flow, taint: union(flow.taint, userInput) };
     }
     const value = this.evaluate(inner);
     // What a call or access returned is taken whole, minus the type-only tensor label of objects.
     return value;
+  }
+
+  /**
+   * What an element read by a tainted key carries. For log injection, only a model choosing the
+   * element (decoding generated token ids) makes the text untrusted; a request's index selects
+   * the program's own text.
+   */
+  private keyTaint(taint: Taint): Taint {
+    return this.injection ? taint.filter((label) => label.type === 'param' || label.kind === 'model-output') : taint;
   }
 
   private getterSummary(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Taint {
@@ -542,11 +576,23 @@ export class FunctionAnalysis {
       case ts.SyntaxKind.InKeyword:
         return CLEAN_VALUE;
       case ts.SyntaxKind.PlusToken:
-        if (this.isString(node)) return valueOf(union(stringifiedValue(this.engine, node.left, left), stringifiedValue(this.engine, node.right, right)));
+        if (this.isString(node)) {
+          return valueOf(
+            union(this.textPart(node.left, stringifiedValue(this.engine, node.left, left)), this.textPart(node.right, stringifiedValue(this.engine, node.right, right))),
+          );
+        }
         return valueOf(union(deepTaint(left), deepTaint(right)));
       default:
         return valueOf(union(deepTaint(left), deepTaint(right)));
     }
+  }
+
+  /** Remembers what one part of a message template or concatenation carried (log injection's fixes need it). */
+  private textPart(node: TS.Expression, taint: Taint): Taint {
+    if (!this.injection) return taint;
+    if (taint.length > 0 && this.isInertPrimitive(node)) return CLEAN;
+    this.engine.noteTextPart(node, taint);
+    return taint;
   }
 
   /** A tensor turned into text prints its contents: `${x}`, `'' + x`, `String(x)`. */
@@ -620,6 +666,15 @@ export class FunctionAnalysis {
 
     const sink = sinkOfCall(ts, this.checker, this.engine.matcher, this.engine.options.sinks, node);
     if (sink !== undefined) {
+      if (this.injection) {
+        // Only text written into the message; structured fields are encoded by the logger.
+        for (const part of messageParts(ts, this.checker, sink, node)) {
+          const argument = args[part.index] ?? CLEAN_VALUE;
+          const value = part.property === undefined ? argument : propertyOf(argument, part.property);
+          this.reportArgument(node, part.node, value, sink.name, undefined, part.position);
+        }
+        return CLEAN_VALUE;
+      }
       node.arguments.forEach((argument, index) => {
         if (index >= sink.firstLogged) this.reportArgument(node, argument, args[index] ?? CLEAN_VALUE, sink.name, undefined);
       });
@@ -631,8 +686,12 @@ export class FunctionAnalysis {
     if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sanitizers)) return CLEAN_VALUE;
     if (isKeyedHash(this.engine, receiverNode)) return CLEAN_VALUE;
     if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sources)) {
-      return valueOf([sourceLabel('secret', node, `${shortCallee(ts, callee)}()`)]);
+      // The rule's configured sources: secrets for leaks, untrusted text for injection.
+      return valueOf(this.label(this.injection ? 'user-input' : 'secret', node, `${shortCallee(ts, callee)}()`));
     }
+    if (this.injection && isLineBreakSanitizer(this.engine, node)) return CLEAN_VALUE;
+    // `loss.toFixed(4)`, `flag.toString()`: a number's or boolean's text is digits and words.
+    if (this.injection && receiverNode !== undefined && this.isInertPrimitive(receiverNode)) return CLEAN_VALUE;
 
     if (isGlobalCall(this.engine, callee, 'String') && node.arguments[0] !== undefined) {
       return valueOf(stringifiedValue(this.engine, node.arguments[0], args[0] ?? CLEAN_VALUE));
@@ -652,9 +711,9 @@ export class FunctionAnalysis {
           return CLEAN_VALUE;
         case 'inference':
         case 'layer-composition':
-          return valueOf([sourceLabel('model-output', node, what)]);
+          return valueOf(this.label('model-output', node, what));
         case 'data-extraction':
-          return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), [sourceLabel('raw-data', node, what)]));
+          return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), this.label('raw-data', node, what)));
         default:
           return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), flowTypeLabels(this.engine, node)));
       }
@@ -725,24 +784,33 @@ export class FunctionAnalysis {
    * A tainted argument of a log call: a finding, or, for a parameter, a wrapper sink. Through a
    * wrapper that logs only what it derives from the argument, the argument's type says nothing.
    */
-  private reportArgument(call: TS.CallExpression | TS.NewExpression, argument: TS.Expression, value: Value, sink: string, wrapper: SinkPath | undefined): void {
+  private reportArgument(
+    call: TS.CallExpression | TS.NewExpression,
+    argument: TS.Expression,
+    value: Value,
+    sink: string,
+    wrapper: SinkPath | undefined,
+    position?: MessagePosition,
+  ): void {
+    if (this.injection && this.isInertPrimitive(argument)) return;
     const flow = deepTaint(value);
     // What a function derives from a tensor and logs is either extracted there (and reported
     // there, as raw data) or a tensor there (reported by its type): not this argument's leak.
-    const taint =
-      wrapper?.derived === true ? derive(flow).filter((label) => label.type === 'param' || label.kind !== 'tensor') : union(flow, typeLabels(this.engine, argument));
+    // For injection only what flowed in counts: a request object logged whole is inspected.
+    const taint = this.injection
+      ? flow
+      : wrapper?.derived === true
+        ? derive(flow).filter((label) => label.type === 'param' || label.kind !== 'tensor')
+        : union(flow, typeLabels(this.engine, argument));
+    const at = wrapper?.position ?? position;
     for (const label of taint) {
       if (label.type === 'param' && !this.sinks.has(label.index)) {
-        this.sinks.set(label.index, { sink: wrapper?.sink ?? sink, derived: label.derived || wrapper?.derived === true });
+        this.sinks.set(label.index, { sink: wrapper?.sink ?? sink, derived: label.derived || wrapper?.derived === true, ...(at === undefined ? {} : { position: at }) });
       }
     }
     const source = primarySource(taint);
-    if (source !== undefined) this.engine.record({ call, argument, label: source, sink, through: wrapper?.sink });
+    if (source !== undefined) this.engine.record({ call, argument, label: source, sink, through: wrapper?.sink, position: at });
   }
-
-
-
-
 
   // endregion
 }

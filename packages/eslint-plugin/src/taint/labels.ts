@@ -8,6 +8,7 @@ export const SOURCE_KINDS = {
   'request-data': 'Request data',
   'raw-data': 'Raw tensor data',
   tensor: 'Tensor',
+  'user-input': 'Untrusted input',
 } as const;
 
 export type SourceKind = keyof typeof SOURCE_KINDS;

@@ -1,4 +1,5 @@
 import { userEntriesSchema, type JsonSchema, type UserEntry } from '@mlx-audit/catalogue';
+import type { SourceKind } from './labels.js';
 
 /** A function by where it is declared: `{ module: 'pino', name: 'pino' }`, `{ name: 'getSecret' }`. */
 export interface FunctionSpecifier {
@@ -35,6 +36,28 @@ export interface TaintOptions {
   readonly mlxPackages?: readonly string[];
   /** How many calls deep the analysis follows functions into other files of the program. */
   readonly crossFileDepth?: number;
+  /** Log injection only: generated text (model output) counts as untrusted. */
+  readonly modelOutput?: boolean;
+}
+
+/**
+ * What one analysis looks for. The same data-flow pass serves two questions: does sensitive data
+ * reach a log at all (`leak`), and does untrusted text reach a log line's message (`injection`),
+ * where JSON encoding, CR/LF removal and numbers make text harmless and structured fields are safe.
+ */
+export interface TaintPolicy {
+  readonly name: 'leak' | 'injection';
+  /** The source labels the analysis creates; others are never made. */
+  readonly kinds: ReadonlySet<SourceKind>;
+}
+
+export const LEAK_POLICY: TaintPolicy = {
+  name: 'leak',
+  kinds: new Set(['secret', 'model-output', 'model-input', 'request-data', 'raw-data', 'tensor']),
+};
+
+export function injectionPolicy(modelOutput: boolean): TaintPolicy {
+  return { name: 'injection', kinds: new Set<SourceKind>(modelOutput ? ['request-data', 'user-input', 'model-output'] : ['request-data', 'user-input']) };
 }
 
 /**
@@ -47,9 +70,8 @@ export const DEFAULT_SECRET_NAME_PATTERN =
 /** The runtime's redacting helpers, recognised as sanitizers before anyone configures them. */
 export const RUNTIME_SANITIZERS: readonly FunctionSpecifier[] = [
   { module: '@mlx-audit/runtime', name: 'summarizeTensor' },
-  { module: '@mlx-audit/runtime', name: 'summarize' },
-  { module: '@mlx-audit/runtime', name: 'redact' },
-  { module: '@mlx-audit/runtime', name: 'hashText' },
+  { module: '@mlx-audit/runtime', name: 'summarizeValue' },
+  { module: '@mlx-audit/runtime', name: 'pseudonymize' },
 ];
 
 const moduleSchema: JsonSchema = {
@@ -120,11 +142,12 @@ export interface ResolvedTaintOptions {
   readonly entries: readonly UserEntry[];
   readonly mlxPackages: readonly string[];
   readonly crossFileDepth: number;
+  readonly policy: TaintPolicy;
   /** Equal options give equal keys: analyses are cached per program and key. */
   readonly key: string;
 }
 
-export function resolveTaintOptions(options: TaintOptions): ResolvedTaintOptions {
+export function resolveTaintOptions(options: TaintOptions, policy: TaintPolicy = LEAK_POLICY): ResolvedTaintOptions {
   const resolved = {
     secretName: new RegExp(options.secretNamePattern ?? DEFAULT_SECRET_NAME_PATTERN, 'i'),
     sources: options.sources ?? [],
@@ -135,7 +158,8 @@ export function resolveTaintOptions(options: TaintOptions): ResolvedTaintOptions
     mlxPackages: ['@frost-beta/mlx', ...(options.mlxPackages ?? [])],
     crossFileDepth: options.crossFileDepth ?? 3,
   };
-  return { ...resolved, key: JSON.stringify({ ...resolved, secretName: resolved.secretName.source }) };
+  const key = JSON.stringify({ ...resolved, secretName: resolved.secretName.source, policy: [policy.name, ...policy.kinds] });
+  return { ...resolved, policy, key };
 }
 
 /** `accessToken` → `access_token`, `APIKey` → `api_key`, `user-password` → `user_password`. */

@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 import type { TaintEngine } from './engine.js';
 import { CLEAN, shorten, sourceLabel, union, type Label, type Taint } from './labels.js';
-import { isNodeTypes, skipOuter } from './syntax.js';
+import { isNodeTypes } from './syntax.js';
 import { deepTaint, type Value } from './value.js';
 
 // What makes a value tainted by itself, whatever flowed into it: its name, its type, being
@@ -12,7 +12,7 @@ import { deepTaint, type Value } from './value.js';
  * where the name is declared when it is a variable.
  */
 export function nameLabels(engine: TaintEngine, node: TS.Node, name: string, declared?: TS.Node): Taint {
-  if (!engine.isSecretName(name)) return CLEAN;
+  if (!engine.wants('secret') || !engine.isSecretName(name)) return CLEAN;
   const type = engine.checker.getTypeAtLocation(node);
   if (type.flags & (engine.ts.TypeFlags.NumberLike | engine.ts.TypeFlags.BooleanLike | engine.ts.TypeFlags.Void | engine.ts.TypeFlags.Undefined)) return CLEAN;
   return [sourceLabel('secret', declared ?? node, name)];
@@ -31,6 +31,7 @@ export function declaredName(engine: TaintEngine, node: TS.PropertyAccessExpress
  * tensors in fields are left to their type at each use, so their other fields stay clean.
  */
 export function flowTypeLabels(engine: TaintEngine, node: TS.Expression): Taint {
+  if (!engine.wants('tensor')) return CLEAN;
   const type = engine.checker.getTypeAtLocation(node);
   const matcher = engine.matcher;
   const isTensor = (candidate: TS.Type): boolean => matcher.mlxIdOfType(candidate) === 'core.array';
@@ -48,24 +49,46 @@ export function typeLabels(engine: TaintEngine, node: TS.Expression): Taint {
   const type = engine.checker.getTypeAtLocation(node);
   const facts = engine.facts;
   const labels: Label[] = [];
-  if (facts.holdsTensor(type)) labels.push(sourceLabel('tensor', node));
+  if (engine.wants('tensor') && facts.holdsTensor(type)) labels.push(sourceLabel('tensor', node));
   if (facts.isRequest(type)) labels.push(sourceLabel('request-data', node));
-  const secretField = facts.secretField(type);
+  const secretField = engine.wants('secret') ? facts.secretField(type) : undefined;
   if (secretField !== undefined) labels.push(sourceLabel('secret', node, `${shorten(node.getText())}.${secretField}`));
   return labels;
 }
 
 export function isProcessEnv(engine: TaintEngine, node: TS.Expression): boolean {
-  const { ts } = engine;
-  if (!ts.isPropertyAccessExpression(node) || node.name.text !== 'env') return false;
-  const process = skipOuter(ts, node.expression);
-  if (!ts.isIdentifier(process) || process.text !== 'process') return false;
-  const declaration = engine.checker.getSymbolAtLocation(process)?.declarations?.[0];
-  return declaration !== undefined && isNodeTypes(declaration);
+  return isProcessMember(engine, node, 'env');
+}
+
+/** `process.argv` and `process.stdin`: what whoever starts the program types, untrusted text. */
+export function userInputLabels(engine: TaintEngine, node: TS.Expression): Taint {
+  if (!engine.wants('user-input')) return CLEAN;
+  return isProcessMember(engine, node, 'argv') || isProcessMember(engine, node, 'stdin') ? [sourceLabel('user-input', node)] : CLEAN;
+}
+
+/**
+ * `process.<name>` by the declaration it reads (Node's `Process` interface), so
+ * `import process from 'node:process'` and `import { argv } from 'node:process'` count too.
+ */
+function isProcessMember(engine: TaintEngine, node: TS.Expression, name: string): boolean {
+  const { ts, checker } = engine;
+  let symbol: TS.Symbol | undefined;
+  if (ts.isPropertyAccessExpression(node) && node.name.text === name) symbol = checker.getSymbolAtLocation(node.name);
+  else if (ts.isIdentifier(node) && node.text === name) symbol = checker.getSymbolAtLocation(node);
+  if (symbol === undefined) return false;
+  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol.declarations?.[0];
+  return (
+    declaration !== undefined &&
+    isNodeTypes(declaration) &&
+    ts.isPropertySignature(declaration) &&
+    ts.isInterfaceDeclaration(declaration.parent) &&
+    declaration.parent.name.text === 'Process'
+  );
 }
 
 export function stringifiedValue(engine: TaintEngine, expression: TS.Expression, value: Value): Taint {
   const taint = deepTaint(value);
-  if (engine.matcher.mlxIdOfType(engine.checker.getTypeAtLocation(expression)) !== 'core.array') return taint;
+  if (!engine.wants('raw-data') || engine.matcher.mlxIdOfType(engine.checker.getTypeAtLocation(expression)) !== 'core.array') return taint;
   return union([sourceLabel('raw-data', expression, `String(${shorten(expression.getText())})`)], taint);
 }

@@ -110,3 +110,15 @@ export class TypeFacts {
     return found;
   }
 }
+
+/** `Error` or a class or interface extending it. */
+export function isErrorType(checker: TS.TypeChecker, type: TS.Type): boolean {
+  const seen = new Set<TS.Type>();
+  const visit = (candidate: TS.Type): boolean => {
+    if (seen.has(candidate)) return false;
+    seen.add(candidate);
+    if (candidate.getSymbol()?.name === 'Error') return true;
+    return candidate.isClassOrInterface() && checker.getBaseTypes(candidate).some(visit);
+  };
+  return visit(type);
+}

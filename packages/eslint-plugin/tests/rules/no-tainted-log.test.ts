@@ -1197,9 +1197,10 @@ console.log(mask(password));
     {
       name: "the runtime's summarising helpers",
       code: `
-import { summarizeTensor } from '@mlx-audit/runtime';
+import { pseudonymize, summarizeTensor, summarizeValue } from '@mlx-audit/runtime';
 import { core as mx } from '@frost-beta/mlx';
-console.log(summarizeTensor(mx.ones([2])));
+const apiKey = 'k';
+console.log(summarizeTensor(mx.ones([2])), summarizeValue(mx.ones([3])), pseudonymize(apiKey));
 `,
     },
     {
