@@ -208,6 +208,83 @@ describe('inference-service (ESM)', () => {
   });
 });
 
+interface AuditedResult {
+  statuses: Record<string, number>;
+  classify: { results: { label: string; probabilities: Record<string, number> }[] };
+  mismatchedLoad: string;
+}
+
+/** Softmax in double precision: the lexicon model's logits are exact small numbers. */
+function softmax(logits: readonly number[]): number[] {
+  const exps = logits.map((logit) => Math.exp(logit));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((value) => value / total);
+}
+
+describe('audited-service (ESM, pino, written to pass every rule)', () => {
+  const build = builder('audited-service');
+  const main = join(FIXTURES_DIR, 'audited-service', 'dist', 'main.js');
+  const resultFile = join(outputDir('fixture-audited-'), 'result.json');
+  const apiKey = 'fixture-key-that-must-never-be-logged';
+  let firstRun: Promise<ProcessResult> | undefined;
+  const demo = (): Promise<ProcessResult> =>
+    (firstRun ??= requireBuilt(build).then(() => run(main, ['demo', resultFile], { SERVICE_API_KEY: apiKey, LOG_LEVEL: undefined })));
+  const events = async (): Promise<LogEvent[]> =>
+    (await demo()).stderr.trim().split('\n').map((line) => JSON.parse(line) as LogEvent);
+
+  it('type-checks against MLX with zero diagnostics', async () => {
+    const result = await build();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('classifies over HTTP with the lexicon weights it loaded from disk', async () => {
+    expect(await demo()).toMatchObject({ code: 0, stdout: '' });
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as AuditedResult;
+    expect(result.statuses).toEqual({ classify: 200, wrongKey: 401, invalidJson: 400, emptyTexts: 400, health: 200, unknownRoute: 404 });
+    // Each lexicon word adds 2 to its label's logit, the neutral bias is 0.5 (src/model-store.ts):
+    // two positive words, two negative words plus one more, one neutral word, none.
+    const expected = [
+      { label: 'positive', logits: [0, 0.5, 4] },
+      { label: 'negative', logits: [6, 0.5, 0] },
+      { label: 'neutral', logits: [0, 2.5, 0] },
+      { label: 'neutral', logits: [0, 0.5, 0] },
+    ];
+    expect(result.classify.results.map(({ label }) => label)).toEqual(expected.map(({ label }) => label));
+    for (const [i, { logits }] of expected.entries()) {
+      const probabilities = result.classify.results[i]?.probabilities ?? {};
+      expect(Object.keys(probabilities)).toEqual(LABELS);
+      expectAllClose(Object.values(probabilities), softmax(logits));
+    }
+    expect(result.mismatchedLoad).toBe('rejected');
+  });
+
+  it('logs every model load (with its path, on success and failure) and every inference as structured events', async () => {
+    const logged = await events();
+    const loads = logged.filter((event) => event.event === 'model.load');
+    expect(loads.map((event) => event.outcome)).toEqual(['success', 'failure']);
+    for (const load of loads) expect(load.modelPath).toMatch(/mlx-audited-.*\/model\.safetensors$/);
+    expect(logged.filter((event) => event.event === 'model.inference')).toEqual([
+      expect.objectContaining({ outcome: 'success', batchSize: 4, inputShape: [4, 12], msg: 'inference completed' }),
+    ]);
+    expect(logged.filter((event) => event.event === 'request.completed').map((event) => [event.route, event.status, event.reason])).toEqual([
+      ['classify', 200, undefined],
+      ['classify', 401, 'bad credentials'],
+      ['classify', 400, 'invalid body'],
+      ['classify', 400, 'invalid body'],
+      ['health', 200, undefined],
+      ['unknown', 404, 'unknown route'],
+    ]);
+    // Info level and up only: the level comes from LOG_LEVEL, unset here.
+    expect(new Set(logged.map((event) => event.level))).toEqual(new Set([30, 40, 50]));
+  });
+
+  it('never logs the texts, the API key or the model outputs', async () => {
+    const { stderr } = await demo();
+    for (const leak of ['friendly', 'Terrible', 'Tuesday', apiKey, 'probabilities', 'positive']) expect(stderr).not.toContain(leak);
+  });
+});
+
 describe('training (CommonJS)', () => {
   const fixture = join(FIXTURES_DIR, 'training');
   const build = builder('training');

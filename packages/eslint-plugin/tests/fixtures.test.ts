@@ -1,7 +1,9 @@
 import type { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createTypedESLint } from './lint.js';
+import { createTypedESLint, createTypedESLintWithRules, everyRule } from './lint.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -25,5 +27,58 @@ describe('the fixtures, linted end to end', () => {
     const results = await createTypedESLint(ROOT, 'no-silent-mlx-catch').lintFiles(['test-fixtures/*/src/**/*.ts']);
     expect(results.length).toBeGreaterThan(10);
     expect(results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.message}`))).toEqual([]);
+  });
+
+  it('give the reviewed findings of require-mlx-event-logging', async () => {
+    // The service passes its logger around behind its own `Logger` interface (dependency
+    // injection): configured as the docs say, so its calls are events.
+    const results = await createTypedESLint(ROOT, 'require-mlx-event-logging', { eventCalls: [{ type: 'Logger' }] }).lintFiles(['test-fixtures/*/src/**/*.ts']);
+    expect(results.length).toBeGreaterThan(10);
+    const findings = results.flatMap((result) => result.messages.map((message) => `${result.filePath.slice(ROOT.length)}:${message.line}:${message.column} ${message.messageId ?? 'fatal'}`));
+    expect(findings).toEqual([
+      // SentimentService#predict runs the model for every request and logs nothing; its public
+      // method can be called without the handler's log around it.
+      'test-fixtures/inference-service/src/serve.ts:21:20 missingOnAllPaths',
+      // Evaluation forward passes with no log in the functions that run them (accuracy is
+      // exported; the training fixture's loss is also called to measure validation loss). The
+      // loss given to nn.valueAndGrad alone (inference-service's crossEntropy) is training.
+      'test-fixtures/inference-service/src/train.ts:59:31 missingOnAllPaths',
+      // restoreCheckpoint loads weights and optimizer state from paths and says nothing: the
+      // finding the rule exists for.
+      'test-fixtures/training/src/checkpoint.ts:38:3 missingOnAllPaths',
+      'test-fixtures/training/src/checkpoint.ts:43:17 missingOnAllPaths',
+      'test-fixtures/training/src/train.ts:30:28 missingOnAllPaths',
+      // The reload for inference is logged (the validation loss) but not where it reads the weights from.
+      'test-fixtures/training/src/train.ts:111:5 missingSource',
+    ]);
+    // Not reported: checkpoint.ts's readSafetensors (its only caller, loadBundle, logs after the
+    // call) and loadBundle's loadWeights (logged with the model directory).
+  });
+
+  it('have no log injection (their loggers write JSON lines); a message built from argv is caught', async () => {
+    const eslint = createTypedESLint(ROOT, 'no-log-injection', { modelOutput: true });
+    const results = await eslint.lintFiles(['test-fixtures/*/src/**/*.ts']);
+    expect(results.length).toBeGreaterThan(10);
+    // Their own logger puts the message through JSON.stringify; argv and request paths go into fields.
+    expect(results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.message}`))).toEqual([]);
+
+    // The same program with the unknown mode written into a console message, as an editor sees an unsaved edit.
+    const main = join(ROOT, 'test-fixtures/inference-service/src/main.ts');
+    const source = readFileSync(main, 'utf8');
+    const original = "log.error('unknown mode', { mode, modes: ['demo', 'serve'] });";
+    expect(source).toContain(original);
+    const line = source.slice(0, source.indexOf(original)).split('\n').length;
+    const [edited] = await eslint.lintText(source.replace(original, 'console.error(`unknown mode ${mode}`);'), { filePath: main });
+    expect(edited?.messages.map((message) => [message.messageId, message.line])).toEqual([['interpolated', line]]);
+  });
+
+  it('pass every rule in audited-service, written to, and fail some in inference-service', async () => {
+    const eslint = createTypedESLintWithRules(ROOT, everyRule);
+    const audited = await eslint.lintFiles(['test-fixtures/audited-service/src/**/*.ts']);
+    expect(audited.length).toBeGreaterThanOrEqual(7);
+    expect(audited.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.message}`))).toEqual([]);
+
+    const inference = await eslint.lintFiles(['test-fixtures/inference-service/src/**/*.ts']);
+    expect(new Set(inference.flatMap((result) => result.messages.map((message) => message.ruleId)))).toContain('mlx-audit/no-tainted-log');
   });
 });

@@ -11,6 +11,14 @@ export const eslintPlugin = plugin as unknown as ESLint.Plugin;
 
 /** ESLint with typed linting rooted at `root` and one rule of the plugin: the set-up of a user's project. */
 export function createTypedESLint(root: string, rule: string, options: Record<string, unknown> = {}): ESLint {
+  return createTypedESLintWithRules(root, { [`mlx-audit/${rule}`]: ['error', options] });
+}
+
+/** Every rule of the plugin, read from its index (rules not yet in a generated preset included). */
+export const everyRule: Linter.RulesRecord = Object.fromEntries(Object.keys(plugin.rules).map((name) => [`mlx-audit/${name}`, 'error']));
+
+/** ESLint with typed linting rooted at `root` and the given rules. */
+export function createTypedESLintWithRules(root: string, rules: Linter.RulesRecord): ESLint {
   return new ESLint({
     cwd: root,
     overrideConfigFile: true,
@@ -20,7 +28,7 @@ export function createTypedESLint(root: string, rule: string, options: Record<st
         files: ['**/*.ts'],
         languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: root } },
         plugins: { 'mlx-audit': eslintPlugin },
-        rules: { [`mlx-audit/${rule}`]: ['error', options] },
+        rules,
       },
     ],
   });
