@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/', '**/dist-audited/', '**/node_modules/', '**/*.d.ts', 'test-fixtures/*/out/', '**/tests/__snapshots__/', '**/tests/.semantics/'],
+    ignores: ['**/dist/', '**/dist-audited/', '**/node_modules/', '**/*.d.ts', 'test-fixtures/*/out/', '**/tests/__snapshots__/', '**/tests/.semantics/', 'benchmarks/.work/', 'benchmarks/results/'],
   },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
@@ -26,7 +26,7 @@ export default tseslint.config(
   {
     // The fixtures are MLX applications, compiled the way MLX allows (strict off: see the README),
     // so the rules that need strictNullChecks cannot work there.
-    files: ['test-fixtures/*/src/**/*.ts', 'packages/*/tests/fixtures/**/*.ts'],
+    files: ['test-fixtures/*/src/**/*.ts', 'packages/*/tests/fixtures/**/*.ts', 'benchmarks/programs/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off',
       '@typescript-eslint/no-unnecessary-condition': 'off',

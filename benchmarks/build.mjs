@@ -1,0 +1,71 @@
+// Build cost: `tsc` against `tspc` with the mlx-audit transformer, whole process, on the lint
+// corpus. Both emit JavaScript; runs alternate, each into a freshly emptied output folder.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareCorpus } from './lib/corpus.mjs';
+import { MeasurementError, runNode } from './lib/measure.mjs';
+import { binPath } from './lib/paths.mjs';
+import { figure, progress, runScenario } from './lib/results.mjs';
+import { CORPUS_SEED, benchSettings } from './lib/settings.mjs';
+import { paired } from './lib/stats.mjs';
+
+/**
+ * How many emitted files import the runtime, and how many call sites they register.
+ * @param {string} directory
+ */
+export function countInstrumentation(directory) {
+  let files = 0;
+  let sites = 0;
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    if (!text.includes('@mlx-audit/runtime/instrument')) continue;
+    files++;
+    sites += text.match(/\.site\(\{/g)?.length ?? 0;
+  }
+  return { files, sites };
+}
+
+await runScenario('build', async ({ quick }, notes) => {
+  const settings = benchSettings(quick);
+  const compilers = { tsc: binPath('typescript', 'tsc'), tspc: binPath('ts-patch', 'tspc') };
+  /** @type {import('./lib/results.mjs').Figure[]} */
+  const figures = [];
+  for (const size of /** @type {const} */ (['small', 'large'])) {
+    const files = settings.corpus[size];
+    const corpus = prepareCorpus(files, CORPUS_SEED);
+    const variants = {
+      tsc: { bin: compilers.tsc, project: join(corpus, 'tsconfig.json'), out: join(corpus, 'dist') },
+      tspc: { bin: compilers.tspc, project: join(corpus, 'tsconfig.audited.json'), out: join(corpus, 'dist-audited') },
+    };
+    /** @type {Record<string, number[]>} */
+    const wall = { tsc: [], tspc: [] };
+    /** @type {Record<string, number[]>} */
+    const rss = { tsc: [], tspc: [] };
+    for (let rep = 0; rep < settings.buildReps[size]; rep++) {
+      for (const [name, variant] of Object.entries(variants)) {
+        const label = `${name} on ${files} files, run ${rep + 1}`;
+        progress(label);
+        rmSync(variant.out, { recursive: true, force: true });
+        const run = runNode({ label, args: [variant.bin, '-p', variant.project, '--pretty', 'false'] });
+        // Zero diagnostics: no error, and no transformer warning either.
+        if (run.stdout.trim() !== '') throw new MeasurementError(`${label} reported diagnostics:\n${run.stdout.slice(0, 4000)}`);
+        wall[name]?.push(run.wallMs / 1000);
+        rss[name]?.push(run.maxRssKb / 1024);
+      }
+    }
+    const plain = countInstrumentation(variants.tsc.out);
+    const audited = countInstrumentation(variants.tspc.out);
+    if (plain.files !== 0) throw new MeasurementError(`tsc output imports the runtime in ${plain.files} files`);
+    if (audited.sites === 0) throw new MeasurementError(`tspc output of the ${files}-file corpus has no instrumented call site: the transformer did not run`);
+    notes.push(`${files} files: the transformer instrumented ${audited.sites} call sites in ${audited.files} files.`);
+    for (const name of /** @type {const} */ (['tsc', 'tspc'])) {
+      const what = name === 'tsc' ? 'tsc' : 'tspc with the transformer';
+      figures.push(figure(`build.${size}.${name}.time`, `${what}, ${files} files: wall time`, 's', wall[name] ?? []));
+      figures.push(figure(`build.${size}.${name}.rss`, `${what}, ${files} files: peak RSS`, 'MB', rss[name] ?? []));
+    }
+    figures.push(figure(`build.${size}.tspc-over-tsc`, `Build of ${files} files: tspc with the transformer ÷ tsc`, '×', paired(wall.tspc ?? [], wall.tsc ?? [], (a, b) => a / b)));
+  }
+  notes.push('Each build is a fresh `node` process running the `tsc` or `tspc` bin (ts-patch patches TypeScript in memory on every run, a cost users pay too), emitting into an emptied folder; MLX\'s shipped .ts sources are type-checked in both.');
+  return figures;
+});

@@ -1,0 +1,29 @@
+// Compares a run's medians with the goals.
+import { GOALS } from './goals.mjs';
+
+/**
+ * @typedef {object} Verdict
+ * @property {string} id
+ * @property {string} label
+ * @property {string} unit
+ * @property {number} median
+ * @property {import('./goals.mjs').Goal} goal
+ * @property {boolean} pass
+ * @property {number} over by how much the median exceeds the goal, as a fraction of it (0 when met)
+ */
+
+/**
+ * @param {{ scenarios: { figures: import('./results.mjs').Figure[] }[] }} results
+ * @returns {Verdict[]} one per goal; throws when a figure with a goal is missing
+ */
+export function checkGoals(results) {
+  const byId = new Map(results.scenarios.flatMap((scenario) => scenario.figures).map((figure) => [figure.id, figure]));
+  return Object.entries(GOALS).map(([id, goal]) => {
+    const figure = byId.get(id);
+    if (figure === undefined) throw new Error(`the results have no figure ${id}: the run is incomplete`);
+    const { median } = figure.summary;
+    const pass = median <= goal.max;
+    const over = pass ? 0 : goal.max === 0 ? Number.POSITIVE_INFINITY : (median - goal.max) / goal.max;
+    return { id, label: figure.label, unit: figure.unit, median, goal, pass, over };
+  });
+}

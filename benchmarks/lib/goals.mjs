@@ -1,0 +1,61 @@
+// The goals of the benchmark issue, by figure id, and the figures each section of the report
+// must hold: the renderer refuses to write a report with one missing.
+
+/** @typedef {{ max: number, text: string }} Goal */
+
+const CONFIGS = ['floor', 'ours', 'typescript-eslint', 'both'];
+const SIZES = ['small', 'large'];
+const BINDINGS = ['cheap', 'forward'];
+
+/** @type {(max: number, text: string) => Goal} */
+const goal = (max, text) => ({ max, text });
+
+/** @type {Readonly<Record<string, Goal>>} */
+export const GOALS = Object.fromEntries([
+  ...SIZES.map((size) => [`lint.${size}.ours-over-floor`, goal(1.25, '≤ 1.25× the floor')]),
+  ['lint.scaling.ours', goal(11, '≤ 11× for 10× the files')],
+  ...SIZES.map((size) => [`build.${size}.tspc-over-tsc`, goal(1.1, '≤ 1.10× tsc')]),
+  ...BINDINGS.flatMap((binding) => [
+    [`runtime-call.${binding}.no-subscriber`, goal(25, '≤ 25 ns')],
+    [`runtime-call.${binding}.no-subscriber-bytes`, goal(0, 'no allocation')],
+    [`runtime-call.${binding}.file-sink`, goal(5, '≤ 5 µs per event')],
+  ]),
+  ['runtime-sink.ours', goal(5, '≤ 5 µs per event')],
+  ['end-to-end.ratio', goal(1.03, '≤ 3% slower')],
+]);
+
+/** @type {readonly { scenario: string, title: string, ids: readonly string[] }[]} */
+export const SECTIONS = [
+  {
+    scenario: 'lint',
+    title: 'Lint cost (whole-process ESLint, typed linting)',
+    ids: [
+      ...SIZES.flatMap((size) => [...CONFIGS.flatMap((config) => [`lint.${size}.${config}.time`, `lint.${size}.${config}.rss`]), `lint.${size}.ours-over-floor`, `lint.${size}.both-over-typescript-eslint`]),
+      'lint.scaling.ours',
+      'lint.scaling.floor',
+    ],
+  },
+  {
+    scenario: 'build',
+    title: 'Build cost (tsc against tspc with the transformer)',
+    ids: SIZES.flatMap((size) => [`build.${size}.tsc.time`, `build.${size}.tspc.time`, `build.${size}.tsc.rss`, `build.${size}.tspc.rss`, `build.${size}.tspc-over-tsc`]),
+  },
+  {
+    scenario: 'runtime-call',
+    title: 'Runtime cost per call (real MLX)',
+    ids: BINDINGS.flatMap((binding) => ['uninstrumented', 'no-subscriber', 'no-subscriber-bytes', 'file-sink', 'errors-only'].map((what) => `runtime-call.${binding}.${what}`)),
+  },
+  {
+    scenario: 'runtime-sink',
+    title: 'Runtime cost per event (JSONL sink against pino)',
+    ids: ['runtime-sink.ours', 'runtime-sink.pino-sync', 'runtime-sink.pino-async', 'runtime-sink.ours-over-pino-sync'],
+  },
+  {
+    scenario: 'end-to-end',
+    title: 'End to end (inference loop on real MLX)',
+    ids: ['end-to-end.uninstrumented', 'end-to-end.instrumented', 'end-to-end.ratio'],
+  },
+];
+
+/** The scenario files, in the order the runner runs them. */
+export const SCENARIOS = SECTIONS.map((section) => section.scenario);

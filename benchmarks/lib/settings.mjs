@@ -1,0 +1,34 @@
+// How much each scenario measures. The full run is sized to finish in under 15 minutes on two
+// cores (lint of the large corpus dominates); quick mode is for development and the smoke test.
+
+/**
+ * @param {boolean} quick
+ */
+export function benchSettings(quick) {
+  return quick
+    ? {
+        corpus: { small: 10, large: 100 },
+        lintReps: { small: 2, large: 1 },
+        buildReps: { small: 2, large: 1 },
+        callReps: 2,
+        callIterations: 20_000,
+        sinkReps: 2,
+        sinkEvents: 5_000,
+        endToEndReps: 2,
+        endToEndBatches: 6,
+      }
+    : {
+        corpus: { small: 100, large: 1000 },
+        lintReps: { small: 5, large: 3 },
+        buildReps: { small: 5, large: 3 },
+        callReps: 5,
+        callIterations: 200_000,
+        sinkReps: 5,
+        sinkEvents: 50_000,
+        endToEndReps: 7,
+        endToEndBatches: 24,
+      };
+}
+
+/** The corpus seed: the same code on every machine. */
+export const CORPUS_SEED = 20_260_522;

@@ -1,0 +1,94 @@
+// Runs in a child process: writes `events` audit events to a JSONL file, either through the
+// mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise and
+// write on the drain) or through pino given the same fields. Usage:
+//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|pino-sync|pino-async> <events> <file> <fields.json>
+// Prints one JSON line: nanoseconds per event, and the lines the file holds.
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { setImmediate } from 'node:timers';
+import pino from 'pino';
+import { auditStats, configure, fileSink, flushAuditLog } from '@mlx-audit/runtime';
+import { call, site } from '@mlx-audit/runtime/instrument';
+
+const [variant, eventsText, file, fieldsFile] = process.argv.slice(2);
+if (file === undefined || fieldsFile === undefined) throw new Error('usage: sink-driver.mjs <variant> <events> <file> <fields.json>');
+const events = Number(eventsText);
+const BATCH = 1000;
+// Required untyped: the harness is type-checked strictly, and MLX's shipped .ts sources do not
+// pass strict checks (see the root README); programs/ covers the typed MLX code.
+/** @type {{ core: { array: (values: unknown, dtype?: unknown) => object, ones: (shape: number[]) => object, eval: (...arrays: object[]) => void, int32: unknown } }} */
+const mlx = createRequire(import.meta.url)('@frost-beta/mlx');
+const mx = mlx.core;
+
+/** Stands for the application's model: the runtime summarises it by class name. */
+class TextClassifier {
+  /** @param {unknown} input */
+  forward(input) {
+    return input === undefined ? undefined : output;
+  }
+}
+const model = new TextClassifier();
+const input = mx.array([[3, 1, 4, 1, 5, 9, 2, 6]], mx.int32);
+const output = mx.ones([1, 4]);
+mx.eval(input, output);
+
+// What the transformer emits for `model.forward(tokens)` in src/serve.ts.
+const forwardSite = site({ id: 'nn.Module#forward', kind: 'inference', mode: 'event', file: 'src/serve.ts', line: 42, column: 18, fn: 'predict', callee: 'model.forward', args: ['tensor'], receiver: 'module' });
+
+function nextTurn() {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * @param {() => void} emit
+ * @param {number} count
+ * @param {() => void} finish makes everything written reach the file
+ */
+async function timed(emit, count, finish) {
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < count; done += BATCH) {
+    const end = Math.min(count, done + BATCH);
+    for (let i = done; i < end; i++) emit();
+    await nextTurn();
+  }
+  finish();
+  return Number(process.hrtime.bigint() - started) / count;
+}
+
+rmSync(file, { force: true });
+/** @type {number} */
+let nsPerEvent;
+if (variant === 'ours') {
+  const warmUpFile = `${file}.warm-up`;
+  configure({ sinks: [fileSink({ path: warmUpFile })], exitHooks: false });
+  const plain = () => void model.forward(input);
+  const audited = () => void call(forwardSite, model, model.forward, [input]);
+  await timed(plain, BATCH * 2, () => undefined);
+  await timed(audited, BATCH * 2, flushAuditLog);
+  // A new sink (the old one is closed), so the file holds the timed events only.
+  configure({ sinks: [fileSink({ path: file })], exitHooks: false });
+  rmSync(warmUpFile);
+  // The call itself, uninstrumented, is subtracted: what remains is the event.
+  const base = await timed(plain, events, () => undefined);
+  nsPerEvent = (await timed(audited, events, flushAuditLog)) - base;
+  const { dropped } = auditStats();
+  if (dropped !== 0) throw new Error(`the runtime dropped ${dropped} events`);
+} else if (variant === 'pino-sync' || variant === 'pino-async') {
+  /** @type {Record<string, unknown>} */
+  const fields = JSON.parse(readFileSync(fieldsFile, 'utf8'));
+  const destination = variant === 'pino-sync' ? pino.destination({ dest: file, sync: true }) : pino.destination({ dest: file, sync: false, minLength: 4096 });
+  const logger = pino(destination);
+  const emit = () => logger.info(fields);
+  await timed(emit, BATCH * 2, () => destination.flushSync());
+  // Truncates what the warm-up wrote, so the file holds the timed events only.
+  destination.flushSync();
+  destination.reopen();
+  rmSync(file);
+  destination.reopen();
+  nsPerEvent = await timed(emit, events, () => destination.flushSync());
+  destination.flushSync();
+} else {
+  throw new Error(`unknown variant ${String(variant)}`);
+}
+const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+process.stdout.write(`${JSON.stringify({ variant, nsPerEvent, lines: lines.length, sample: JSON.parse(lines[0] ?? 'null') })}\n`);

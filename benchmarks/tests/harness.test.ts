@@ -1,0 +1,195 @@
+// The benchmark harness's logic, without timing anything: the corpus, the checks that make a
+// failed measurement fail loudly, the report and bench:check. Timing goals are never asserted here.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkCounters } from '../lib/call-checks.mjs';
+import { checkGoals } from '../lib/check.mjs';
+import { generateCorpus, planUnits, prepareCorpus, verifyCompiles } from '../lib/corpus.mjs';
+import { GOALS, SECTIONS } from '../lib/goals.mjs';
+import { checkFindings, countFindings } from '../lib/lint-findings.mjs';
+import { MeasurementError, lastJsonLine, runNode } from '../lib/measure.mjs';
+import { BENCHMARKS_DIR, WORK_DIR } from '../lib/paths.mjs';
+import { renderReport, type RunResults } from '../lib/render.mjs';
+import { figure } from '../lib/results.mjs';
+import { summarize } from '../lib/stats.mjs';
+
+mkdirSync(WORK_DIR, { recursive: true });
+const scratch = mkdtempSync(join(WORK_DIR, 'test-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Every file of a generated corpus, by path relative to it. */
+function snapshot(directory: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(relative(directory, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+  }
+  return files;
+}
+
+/** Results holding every figure of the report, each with the given median. */
+function syntheticResults(median: (id: string) => number): RunResults {
+  return {
+    quick: true,
+    date: '2026-01-01',
+    seconds: 1,
+    machine: { cpu: 'test CPU', cores: 2, memoryGiB: 4, os: 'Linux', loadAverage: { start: [0.5], end: [0.6] } },
+    node: 'v20.0.0',
+    versions: { typescript: '6.0.3' },
+    scenarios: SECTIONS.map((section) => ({
+      scenario: section.scenario,
+      quick: true,
+      seconds: 1,
+      notes: [`how ${section.scenario} measured`],
+      figures: section.ids.map((id) => figure(id, `label of ${id}`, id.endsWith('.rss') ? 'MB' : id.includes('over') || id.includes('scaling') || id.endsWith('ratio') ? '×' : 's', [median(id) * 0.9, median(id), median(id) * 1.1])),
+    })),
+  };
+}
+
+describe('the corpus', () => {
+  it('is the same for the same seed and differs for another', () => {
+    generateCorpus(join(scratch, 'a'), { files: 30, seed: 5 });
+    generateCorpus(join(scratch, 'b'), { files: 30, seed: 5 });
+    generateCorpus(join(scratch, 'c'), { files: 30, seed: 6 });
+    const a = snapshot(join(scratch, 'a'));
+    expect(a.size).toBe(33); // 30 sources, package.json and two tsconfigs
+    expect(snapshot(join(scratch, 'b'))).toEqual(a);
+    expect(snapshot(join(scratch, 'c'))).not.toEqual(a);
+  });
+
+  it('mixes tainted and clean units', () => {
+    const plans = planUnits(100, 20_260_522);
+    for (const flag of ['leakTensor', 'leakPrompt', 'leakSecret', 'silentCatch'] as const) {
+      const count = plans.filter((plan) => plan[flag]).length;
+      expect(count, flag).toBeGreaterThan(0);
+      expect(count, flag).toBeLessThan(plans.length);
+    }
+    expect(plans.every((plan) => plan.peer !== plan.index)).toBe(true);
+  });
+
+  it('compiles with zero diagnostics (prepareCorpus runs tsc and throws otherwise)', () => {
+    const directory = prepareCorpus(10, 11, join(scratch, 'verified'));
+    expect(readFileSync(join(directory, '.verified.json'), 'utf8')).toContain('"files":10');
+    // A corpus that does not compile stops the harness.
+    writeFileSync(join(directory, 'src', 'u0', 'broken.ts'), 'export const broken: number = "text";\n');
+    expect(() => {
+      verifyCompiles(directory);
+    }).toThrow(/does not compile cleanly[\s\S]*broken\.ts/);
+  });
+
+  it('refuses a size that is not a whole number of units, and a folder outside benchmarks/', () => {
+    expect(() => generateCorpus(join(scratch, 'd'), { files: 15, seed: 1 })).toThrow(/multiple of 10/);
+    expect(() => generateCorpus('/tmp/elsewhere', { files: 10, seed: 1 })).toThrow(/not under/);
+  });
+});
+
+describe('failed measurements fail loudly', () => {
+  it('throws when a child process exits with an unexpected code', () => {
+    expect(() => runNode({ label: 'failing child', args: ['-e', 'process.exit(3)'] })).toThrow(MeasurementError);
+    expect(() => runNode({ label: 'failing child', args: ['-e', 'process.exit(3)'] })).toThrow(/exit code 3/);
+    expect(runNode({ label: 'lint-like child', args: ['-e', 'process.exitCode = 1'], okCodes: [0, 1] }).code).toBe(1);
+  });
+
+  it('reports peak RSS from the child, and wall time', () => {
+    const run = runNode({ label: 'allocating child', args: ['-e', 'globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1)'] });
+    expect(run.maxRssKb).toBeGreaterThan(64 * 1024);
+    expect(run.wallMs).toBeGreaterThan(0);
+  });
+
+  it('throws when a child prints no result', () => {
+    const run = runNode({ label: 'silent child', args: ['-e', 'console.log("not json")'] });
+    expect(() => {
+      lastJsonLine(run, 'silent child');
+    }).toThrow(/no JSON result/);
+  });
+
+  it('never summarises nothing, or something that is not a number', () => {
+    expect(() => summarize([])).toThrow(/not taken/);
+    expect(() => figure('x', 'x', 's', [1, Number.NaN])).toThrow(/not a measurement/);
+    expect(summarize([3, 1, 2, 10])).toMatchObject({ n: 4, median: 2.5, min: 1, max: 10 });
+  });
+
+  it('throws when our preset found nothing, or the floor found something', () => {
+    const report = join(scratch, 'report.json');
+    writeFileSync(report, JSON.stringify([{ filePath: 'a.ts', messages: [{ ruleId: '@typescript-eslint/no-explicit-any', message: 'any' }] }]));
+    expect(() => checkFindings('ours', countFindings(report, 'ours'), 'ours')).toThrow(/found nothing/);
+    expect(() => checkFindings('floor', countFindings(report, 'floor'), 'floor')).toThrow(/reported 1 findings/);
+    expect(checkFindings('typescript-eslint', countFindings(report, 'tse'), 'tse')).toEqual({ ours: 0, tse: 1 });
+    writeFileSync(report, JSON.stringify([{ filePath: 'a.ts', messages: [{ ruleId: null, fatal: true, message: 'Parsing error' }] }]));
+    expect(() => countFindings(report, 'parse')).toThrow(/Parsing error/);
+  });
+
+  it('throws when the runtime did not record one event per measured call, or dropped some', () => {
+    const counters = (recorded: number, dropped = 0) => ({ recorded, dropped, delivered: recorded, sinkFailures: {} });
+    const sink = { label: 'sink', build: 'default', env: {}, mode: 'time', events: 'every-call' } as const;
+    expect(() => {
+      checkCounters(sink, { auditedCalls: 100, audit: { before: counters(1), after: counters(101) } }, 'ok');
+    }).not.toThrow();
+    expect(() => {
+      checkCounters(sink, { auditedCalls: 100, audit: { before: counters(1), after: counters(51) } }, 'half');
+    }).toThrow(/recorded 50/);
+    expect(() => {
+      checkCounters(sink, { auditedCalls: 100, audit: { before: counters(1), after: counters(101, 3) } }, 'dropped');
+    }).toThrow(/dropped 3/);
+    expect(() => {
+      checkCounters({ ...sink, events: 'none' }, { audit: { before: counters(0), after: counters(5) } }, 'off');
+    }).toThrow(/recorded 5/);
+  });
+
+  it('stops the runner when a scenario fails, without writing a report', () => {
+    const run = spawnSync(process.execPath, [join(BENCHMARKS_DIR, 'run.mjs'), '--only', 'nonexistent'], { encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/unknown scenarios nonexistent/);
+  });
+});
+
+describe('the report', () => {
+  it('prints every figure, with its spread and its goal', () => {
+    const report = renderReport(syntheticResults(() => 1));
+    for (const section of SECTIONS) {
+      expect(report).toContain(`## ${section.title}`);
+      for (const id of section.ids) expect(report).toContain(`label of ${id}`);
+    }
+    expect(report).toContain('Quick mode, not the reference run');
+    expect(report).toContain('test CPU, 2 cores');
+    expect(report).toContain('| 1.00 s | 0.90 s – 1.10 s | 0.95 s – 1.05 s | 3 |');
+    expect(report).toContain('≤ 1.25× the floor: met');
+  });
+
+  it('refuses to render results with a figure missing', () => {
+    const results = syntheticResults(() => 1);
+    const [lint] = results.scenarios;
+    lint?.figures.pop();
+    expect(() => renderReport(results)).toThrow(/no figure/);
+  });
+});
+
+describe('bench:check', () => {
+  const missed = 'lint.large.ours-over-floor';
+  const results = syntheticResults((id) => (id === missed ? 2 : 0));
+
+  it('flags the goal a figure misses, and by how much', () => {
+    const verdicts = checkGoals(results);
+    expect(verdicts).toHaveLength(Object.keys(GOALS).length);
+    expect(verdicts.filter((verdict) => !verdict.pass).map((verdict) => verdict.id)).toEqual([missed]);
+    expect(verdicts.find((verdict) => verdict.id === missed)?.over).toBeCloseTo(0.6);
+  });
+
+  it('exits 1 on a miss, 0 when every goal is met, 2 without complete results', () => {
+    const file = join(scratch, 'results.json');
+    const check = () => spawnSync(process.execPath, [join(BENCHMARKS_DIR, 'check.mjs'), file], { encoding: 'utf8' });
+    writeFileSync(file, JSON.stringify(results));
+    const miss = check();
+    expect(miss.status).toBe(1);
+    expect(miss.stdout).toContain(`MISSED ${missed}: 2.00 ×, goal ≤ 1.25× the floor (over by 60%)`);
+    writeFileSync(file, JSON.stringify(syntheticResults(() => 0)));
+    expect(check().status).toBe(0);
+    writeFileSync(file, JSON.stringify({ scenarios: [] }));
+    const incomplete = check();
+    expect(incomplete.status).toBe(2);
+    expect(incomplete.stderr).toMatch(/incomplete/);
+  });
+});
