@@ -18,7 +18,7 @@ function unicodeEscape(character: string): string {
  * U+2028/U+2029 and bidirectional controls raw; they can only occur inside JSON strings, so they
  * are replaced by `\uXXXX` escapes, which parse back to the same string.
  */
-export function toJsonLine(event: JsonValue): string {
+export function toJsonLine(event: JsonValue | Readonly<Record<string, JsonValue | undefined>>): string {
   return `${JSON.stringify(event).replace(UNSAFE_CHARACTERS, unicodeEscape)}\n`;
 }
 
@@ -32,12 +32,13 @@ export function neutralizeString(text: string): string {
  * serialisers do not all escape these characters, and a function may print the strings as they
  * are, so they receive the strings already neutralised, keys included.
  */
-export function neutralizeValue(value: JsonValue): JsonValue {
+export function neutralizeValue(value: JsonValue | Readonly<Record<string, JsonValue | undefined>>): JsonValue {
   if (typeof value === 'string') return neutralizeString(value);
   if (Array.isArray(value)) return (value as readonly JsonValue[]).map(neutralizeValue);
   if (typeof value === 'object' && value !== null) {
     const copy: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value as Readonly<Record<string, JsonValue>>)) copy[neutralizeString(key)] = neutralizeValue(item);
+    // Fields an event does not have are `undefined` in its draft: left out, as JSON leaves them out.
+    for (const [key, item] of Object.entries(value as Readonly<Record<string, JsonValue | undefined>>)) if (item !== undefined) copy[neutralizeString(key)] = neutralizeValue(item);
     return copy;
   }
   return value;

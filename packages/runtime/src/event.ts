@@ -65,93 +65,93 @@ const ECS_CLASSIFICATION: Readonly<Record<string, readonly [category: string, ty
   utility: ['api', 'info'],
 };
 
+const DEFAULT_CLASSIFICATION = ['api', 'access'] as const;
+const MANUAL_CLASSIFICATION = ['api', 'info'] as const;
 const INFERENCE_KINDS = new Set(['inference', 'layer-composition']);
+const PID = process.pid;
 const FILE_KINDS = new Set(['model-load', 'model-save']);
+
+/**
+ * An event as the builders make it: every key present, in its fixed order, and `undefined` where
+ * the event has no such field. JSON leaves those out; `neutralizeValue` drops them for object sinks.
+ */
+export type EventDraft = Readonly<Record<string, JsonValue | undefined>>;
+
+// Events are built as one object literal each: V8 makes an object that receives its (dotted) keys
+// one by one, or a spread and then more keys, a slow dictionary, at tens of microseconds an event.
 
 /**
  * The event for one call, keys in a fixed order: ECS envelope, correlation, OpenTelemetry
  * GenAI and code attributes, then what MLX was given and returned.
  */
-export function buildCallEvent(record: CallRecord, settings: RedactionSettings): AuditEvent {
-  const { site, failed } = record;
-  const [category, type] = ECS_CLASSIFICATION[site.kind] ?? ['api', 'access'];
-  const event: Record<string, JsonValue> = {
-    ...envelope(record.startTime, [category, type], site.id, failed ? 'failure' : 'success'),
-    'event.duration': Math.max(0, Math.round((record.endTime - record.startTime) * 1e6)),
-    'event.sequence': record.sequence,
-    'process.pid': process.pid,
-  };
-  addCorrelation(event, record, settings);
-  event['gen_ai.operation.name'] = INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind;
-  event['gen_ai.provider.name'] = 'mlx';
-  event['code.filepath'] = site.file;
-  event['code.lineno'] = site.line;
-  event['code.column'] = site.column;
-  if (site.fn !== null) event['code.function'] = site.fn;
-  event['mlx.kind'] = site.kind;
-  event['mlx.binding'] = site.id;
-  event['mlx.callee'] = site.callee;
-  if (record.receiver !== undefined) event['mlx.receiver'] = renderSummary(record.receiver, settings);
-  event['mlx.args'] = record.args.map((summary) => renderSummary(summary, settings));
-  if (record.result !== undefined) event['mlx.result'] = renderSummary(record.result, settings);
-  const lazy = lazinessOf(site.kind, record.result);
-  if (lazy !== undefined) event['mlx.lazy'] = lazy;
-  const filePath = FILE_KINDS.has(site.kind) ? firstPath(record.args, settings) : undefined;
-  if (filePath !== undefined) event['file.path'] = filePath;
-  if (record.error !== undefined) {
-    event['error.type'] = record.error.type;
-    if (record.error.message !== undefined) event['error.message'] = sanitizeErrorMessage(record.error.message);
-  }
-  return event;
-}
-
-/** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
-export function buildManualEvent(record: ManualRecord, settings: RedactionSettings): AuditEvent {
-  const classification = (record.kind === undefined ? undefined : ECS_CLASSIFICATION[record.kind]) ?? ['api', 'info'];
-  const event: Record<string, JsonValue> = {
-    ...envelope(record.time, classification, record.action, record.outcome),
-    'event.sequence': record.sequence,
-    'process.pid': process.pid,
-  };
-  addCorrelation(event, record, settings);
-  if (record.kind !== undefined) event['mlx.kind'] = record.kind;
-  if (record.source !== undefined) {
-    event['mlx.source'] = renderSummary(record.source, settings);
-    if (record.sourceDomain !== undefined) event['url.domain'] = record.sourceDomain;
-    else {
-      const filePath = pathAsShown(record.source.path, settings);
-      if (filePath !== undefined) event['file.path'] = filePath;
-    }
-  }
-  if (record.data !== undefined) event['mlx.data'] = renderSummary(record.data, settings);
-  if (record.error !== undefined) {
-    event['error.type'] = record.error.type;
-    if (record.error.message !== undefined) event['error.message'] = sanitizeErrorMessage(record.error.message);
-  }
-  return event;
-}
-
-/** The ECS keys every event starts with; a failure is an error by level and by type. */
-function envelope(time: number, [category, type]: readonly [string, string], action: string, outcome: string): Record<string, JsonValue> {
-  const failed = outcome === 'failure';
+export function buildCallEvent(record: CallRecord, settings: RedactionSettings): EventDraft {
+  const { site, failed, error } = record;
+  const [category, type] = ECS_CLASSIFICATION[site.kind] ?? DEFAULT_CLASSIFICATION;
   return {
-    '@timestamp': isoTime(time),
+    '@timestamp': isoTime(record.startTime),
     'ecs.version': ECS_VERSION,
     'log.level': failed ? 'error' : 'info',
     'event.kind': 'event',
     'event.category': [category],
     'event.type': failed ? [type, 'error'] : [type],
-    'event.action': action,
-    'event.outcome': outcome,
+    'event.action': site.id,
+    'event.outcome': failed ? 'failure' : 'success',
+    'event.duration': Math.max(0, Math.round((record.endTime - record.startTime) * 1e6)),
+    'event.sequence': record.sequence,
+    'process.pid': PID,
+    'service.name': settings.serviceName,
+    'request.id': record.requestId,
+    'client.id': record.clientId,
+    'trace.id': record.traceId,
+    'span.id': record.spanId,
+    'gen_ai.operation.name': INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind,
+    'gen_ai.provider.name': 'mlx',
+    'code.filepath': site.file,
+    'code.lineno': site.line,
+    'code.column': site.column,
+    'code.function': site.fn ?? undefined,
+    'mlx.kind': site.kind,
+    'mlx.binding': site.id,
+    'mlx.callee': site.callee,
+    'mlx.receiver': record.receiver === undefined ? undefined : renderSummary(record.receiver, settings),
+    'mlx.args': record.args.map((summary) => renderSummary(summary, settings)),
+    'mlx.result': record.result === undefined ? undefined : renderSummary(record.result, settings),
+    'mlx.lazy': lazinessOf(site.kind, record.result),
+    'file.path': FILE_KINDS.has(site.kind) ? firstPath(record.args, settings) : undefined,
+    'error.type': error?.type,
+    'error.message': error?.message === undefined ? undefined : sanitizeErrorMessage(error.message),
   };
 }
 
-function addCorrelation(event: Record<string, JsonValue>, record: Correlation, settings: RedactionSettings): void {
-  if (settings.serviceName !== undefined) event['service.name'] = settings.serviceName;
-  if (record.requestId !== undefined) event['request.id'] = record.requestId;
-  if (record.clientId !== undefined) event['client.id'] = record.clientId;
-  if (record.traceId !== undefined) event['trace.id'] = record.traceId;
-  if (record.spanId !== undefined) event['span.id'] = record.spanId;
+/** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
+export function buildManualEvent(record: ManualRecord, settings: RedactionSettings): EventDraft {
+  const [category, type] = (record.kind === undefined ? undefined : ECS_CLASSIFICATION[record.kind]) ?? MANUAL_CLASSIFICATION;
+  const { source, error } = record;
+  const failed = record.outcome === 'failure';
+  return {
+    '@timestamp': isoTime(record.time),
+    'ecs.version': ECS_VERSION,
+    'log.level': failed ? 'error' : 'info',
+    'event.kind': 'event',
+    'event.category': [category],
+    'event.type': failed ? [type, 'error'] : [type],
+    'event.action': record.action,
+    'event.outcome': record.outcome,
+    'event.sequence': record.sequence,
+    'process.pid': PID,
+    'service.name': settings.serviceName,
+    'request.id': record.requestId,
+    'client.id': record.clientId,
+    'trace.id': record.traceId,
+    'span.id': record.spanId,
+    'mlx.kind': record.kind,
+    'mlx.source': source === undefined ? undefined : renderSummary(source, settings),
+    'url.domain': record.sourceDomain,
+    'file.path': source === undefined || record.sourceDomain !== undefined ? undefined : pathAsShown(source.path, settings),
+    'mlx.data': record.data === undefined ? undefined : renderSummary(record.data, settings),
+    'error.type': error?.type,
+    'error.message': error?.message === undefined ? undefined : sanitizeErrorMessage(error.message),
+  };
 }
 
 /** The record that says how many events the full buffer turned away since the last one. */
@@ -166,7 +166,7 @@ export function buildDroppedEvent(count: number, sequence: number): AuditEvent {
     'event.action': DROPPED_ACTION,
     'event.outcome': 'unknown',
     'event.sequence': sequence,
-    'process.pid': process.pid,
+    'process.pid': PID,
     count,
   };
 }
@@ -174,9 +174,11 @@ export function buildDroppedEvent(count: number, sequence: number): AuditEvent {
 // Formatting a date costs microseconds and events come in bursts: reuse the string within a millisecond.
 let lastMillisecond = Number.NaN;
 let lastIsoTime = '';
+// Constant for the process, but a getter each time it is read.
+const TIME_ORIGIN = performance.timeOrigin;
 
 function isoTime(performanceTime: number): string {
-  const millisecond = Math.floor(performance.timeOrigin + performanceTime);
+  const millisecond = Math.floor(TIME_ORIGIN + performanceTime);
   if (millisecond !== lastMillisecond) {
     lastMillisecond = millisecond;
     lastIsoTime = new Date(millisecond).toISOString();

@@ -1,8 +1,8 @@
-import { deliver } from './dispatch.js';
+import { deliver, type PendingEvent } from './dispatch.js';
 import { buildCallEvent, buildDroppedEvent, buildManualEvent, type CallRecord, type ManualRecord } from './event.js';
 import { reportOnce } from './internal-report.js';
 import { redactionSettings } from './settings.js';
-import type { AuditEvent, AuditSink } from './sinks/sink.js';
+import type { AuditSink } from './sinks/sink.js';
 
 export const DEFAULT_BUFFER_SIZE = 16_384;
 // Records turned into events per drain step: bounds how long one setImmediate callback runs.
@@ -80,18 +80,18 @@ function runDrain(maxSteps: number): void {
   try {
     for (let step = 0; step < maxSteps && (records.length > 0 || droppedSinceLastReport > 0); step++) {
       const batch = records.splice(0, DRAIN_STEP);
-      const events: AuditEvent[] = [];
+      const events: PendingEvent[] = [];
       const settings = redactionSettings();
       for (const record of batch) {
         try {
-          events.push('site' in record ? buildCallEvent(record, settings) : buildManualEvent(record, settings));
+          events.push('site' in record ? { event: buildCallEvent(record, settings), site: record.site } : { event: buildManualEvent(record, settings), site: undefined });
         } catch (error) {
           // The runtime's own code: should it fail, the operator hears of it, the application never.
           reportOnce('build-event', `building an event failed: ${String(error)}`);
         }
       }
       if (droppedSinceLastReport > 0) {
-        events.push(buildDroppedEvent(droppedSinceLastReport, nextSequence()));
+        events.push({ event: buildDroppedEvent(droppedSinceLastReport, nextSequence()), site: undefined });
         droppedSinceLastReport = 0;
       }
       deliver(sinks, events);

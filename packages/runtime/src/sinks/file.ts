@@ -42,21 +42,22 @@ class RotatingFile implements AuditSink {
   ) {}
 
   write(batch: { readonly lines: readonly string[] }): void {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    this.open();
+    // Lines are joined and encoded once per write (a buffer per line costs more than the line).
+    let chunk = '';
+    let chunkBytes = 0;
     for (const line of batch.lines) {
-      const bytes = Buffer.from(line, 'utf8');
-      this.open();
-      if (this.size + pendingBytes > 0 && this.size + pendingBytes + bytes.length > this.maxBytes) {
-        this.append(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
+      const bytes = Buffer.byteLength(line, 'utf8');
+      if (this.size + chunkBytes > 0 && this.size + chunkBytes + bytes > this.maxBytes) {
+        this.append(chunk, chunkBytes);
+        chunk = '';
+        chunkBytes = 0;
         this.rotate();
       }
-      pending.push(bytes);
-      pendingBytes += bytes.length;
+      chunk += line;
+      chunkBytes += bytes;
     }
-    this.append(pending, pendingBytes);
+    this.append(chunk, chunkBytes);
   }
 
   close(): void {
@@ -85,9 +86,9 @@ class RotatingFile implements AuditSink {
     }
   }
 
-  private append(chunks: Buffer[], bytes: number): void {
+  private append(chunk: string, bytes: number): void {
     if (bytes === 0 || this.fd === undefined) return;
-    writeFully(this.fd, Buffer.concat(chunks, bytes));
+    writeFully(this.fd, Buffer.from(chunk, 'utf8'));
     this.size += bytes;
   }
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { toJsonLine } from '../src/escape.js';
+import { buildCallEvent, type CallRecord } from '../src/event.js';
+import { site } from '../src/instrument.js';
+import { CALL_EVENT_KEYS, callEventLine } from '../src/line.js';
+import { redactionSettings, setRedactionSettings } from '../src/settings.js';
+import { PendingPath, PendingText, type Summary } from '../src/summary.js';
+
+// The line sinks' fast path writes an event's JSON in pieces: it must give the very line that
+// serialising the whole event gives, for every shape of record and every redaction setting.
+
+const CONTROL = 'a\nb\u0007c\u2028d\u202ee\u009bf"g\\h';
+
+const SITES = [
+  site({ id: 'core.load', kind: 'model-load', mode: 'event', file: 'src/load.ts', line: 3, column: 7, fn: 'load', callee: 'mx.load', args: ['path'], receiver: null }),
+  site({ id: 'nn.Module#forward', kind: 'inference', mode: 'event', file: `src/${CONTROL}.ts`, line: 10, column: 2, fn: null, callee: 'model.forward', args: ['tensor'], receiver: 'module' }),
+  site({ id: 'core.eval', kind: 'evaluation', mode: 'event', file: 'src/x.ts', line: 1, column: 1, fn: 'Class#method', callee: 'mx.eval', args: ['spread'], receiver: null }),
+  site({ id: 'core.array#item', kind: 'data-extraction', mode: 'event', file: 'src/y.ts', line: 2, column: 3, fn: 'cheap', callee: 'x.item', args: [], receiver: 'tensor' }),
+];
+
+const SUMMARIES: readonly Summary[] = [
+  null,
+  3,
+  { type: 'tensor', shape: [2, 3], dtype: 'float32', size: 6, nbytes: 24 },
+  new PendingText(`prompt ${CONTROL}`),
+  new PendingPath(`/models/${CONTROL}/weights.safetensors`),
+  { type: 'weights', count: 2, names: ['layer.weight', CONTROL] },
+  [1, 2, 3],
+];
+
+function record(index: number): CallRecord {
+  const pick = <T>(items: readonly T[], salt: number): T => items[(index * 7 + salt) % items.length] as T;
+  const failed = index % 3 === 0;
+  const correlation = index % 2 === 0 ? { requestId: `request-${CONTROL}`, clientId: 'c1', traceId: 't'.repeat(32), spanId: 's'.repeat(16) } : {};
+  return {
+    site: pick(SITES, 0),
+    sequence: index + 1,
+    startTime: 1000 + index * 13.37,
+    endTime: 1000 + index * 13.37 + (index % 5) * 0.123,
+    failed,
+    receiver: index % 4 === 0 ? undefined : pick(SUMMARIES, 1),
+    args: SUMMARIES.slice(0, index % SUMMARIES.length),
+    result: failed ? undefined : pick(SUMMARIES, 2),
+    error: failed ? { type: 'TypeError', message: index % 2 === 0 ? `bad ${CONTROL} at /home/user/x.ts` : undefined } : undefined,
+    requestId: undefined,
+    clientId: undefined,
+    traceId: undefined,
+    spanId: undefined,
+    ...correlation,
+  };
+}
+
+describe('the line of a call event, written in pieces', () => {
+  const settingsCases = [
+    { hmacKey: null, paths: 'full', serviceName: undefined },
+    { hmacKey: 'key-0123456789abcdef0123456789abcdef', paths: 'basename', serviceName: `svc ${CONTROL}` },
+    { hmacKey: 'key-0123456789abcdef0123456789abcdef', paths: 'hash', serviceName: 'svc' },
+  ] as const;
+
+  for (const settings of settingsCases) {
+    it(`is the serialised event, byte for byte (paths: ${settings.paths})`, () => {
+      setRedactionSettings(settings);
+      try {
+        for (let index = 0; index < 120; index++) {
+          const rec = record(index);
+          const event = buildCallEvent(rec, redactionSettings());
+          expect(callEventLine(rec.site, event)).toBe(toJsonLine(event));
+          // Twice: the second line comes from the site's cached pieces.
+          expect(callEventLine(rec.site, event)).toBe(toJsonLine(event));
+        }
+      } finally {
+        setRedactionSettings({ hmacKey: null, paths: 'full', serviceName: undefined });
+      }
+    });
+  }
+
+  it('knows every key of the event, in order', () => {
+    for (let index = 0; index < 12; index++) {
+      const event = buildCallEvent(record(index), redactionSettings());
+      const present = CALL_EVENT_KEYS.filter((key) => key in event);
+      expect(Object.keys(event)).toEqual(present);
+    }
+  });
+
+  it('escapes what no log line carries raw', () => {
+    const rec = record(0);
+    const line = callEventLine(rec.site, buildCallEvent(rec, redactionSettings()));
+    expect(line.endsWith('}\n')).toBe(true);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point.
+    expect(line.slice(0, -1)).not.toMatch(/[\n\u0007\u2028\u202e\u009b]/);
+  });
+});
