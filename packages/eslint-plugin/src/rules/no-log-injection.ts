@@ -1,11 +1,12 @@
+import type * as TS from 'typescript';
 import { type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
 import { describeOrigin, getTaintEngine, injectionPolicy, shorten, taintOptionsSchema, type Finding, type TaintEngine, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall, type Sink } from '../taint/sinks.js';
 import { skipOuter } from '../taint/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
+import { ts } from '../util/typescript.js';
 
 export type Options = [Pick<TaintOptions, 'sources' | 'sinks' | 'sanitizers' | 'entries' | 'mlxPackages' | 'crossFileDepth' | 'modelOutput'>];
 export type MessageId = 'interpolated' | 'concatenated' | 'formatted' | 'untrustedMessage' | 'moveToField' | 'missingTypeInformation';
@@ -60,7 +61,7 @@ export default createRule<Options, MessageId>({
       Program(node) {
         const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
         // One report per log call: its first untrusted part.
-        const byCall = new Map<ts.Node, Finding>();
+        const byCall = new Map<TS.Node, Finding>();
         for (const finding of engine.findingsOf(sourceFile)) {
           const seen = byCall.get(finding.call);
           if (seen === undefined || finding.argument.getStart() < seen.argument.getStart()) byCall.set(finding.call, finding);
@@ -99,7 +100,7 @@ function messageIdOf(finding: Finding): MessageId {
 }
 
 /** A piece of a message: literal text, or an expression written into it. */
-type Piece = { readonly text: string } | { readonly node: ts.Expression };
+type Piece = { readonly text: string } | { readonly node: TS.Expression };
 
 /**
  * `logger.info(`user ${name} signed in`)` → `logger.info({ name }, 'user signed in')`: the
@@ -116,7 +117,7 @@ function fieldSuggestion(engine: TaintEngine, finding: Finding): TSESLint.Sugges
   if (index < 0) return undefined;
   const pieces = piecesOf(message);
   if (pieces === undefined) return undefined;
-  const tainted = pieces.filter((piece): piece is { node: ts.Expression } => 'node' in piece && engine.isTaintedTextPart(piece.node));
+  const tainted = pieces.filter((piece): piece is { node: TS.Expression } => 'node' in piece && engine.isTaintedTextPart(piece.node));
   if (tainted.length === 0) return undefined;
   const sink = sinkOfCall(ts, engine.checker, engine.matcher, engine.options.sinks, call);
   if (sink === undefined) return undefined;
@@ -136,7 +137,7 @@ function fieldSuggestion(engine: TaintEngine, finding: Finding): TSESLint.Sugges
 }
 
 /** The pieces of a template literal or a `+` chain of strings. */
-function piecesOf(expression: ts.Expression): Piece[] | undefined {
+function piecesOf(expression: TS.Expression): Piece[] | undefined {
   const node = skipOuter(ts, expression);
   if (ts.isTemplateExpression(node)) {
     const pieces: Piece[] = [{ text: node.head.text }];
@@ -172,7 +173,7 @@ interface Field {
   readonly text: string;
 }
 
-function fieldsOf(nodes: readonly ts.Expression[]): Field[] {
+function fieldsOf(nodes: readonly TS.Expression[]): Field[] {
   const used = new Set<string>();
   return nodes.map((node) => {
     const base = fieldName(node);
@@ -185,7 +186,7 @@ function fieldsOf(nodes: readonly ts.Expression[]): Field[] {
 }
 
 /** A field name from the expression: `req.query.name` → `name`, `req.get('user-agent')` → `userAgent`. */
-function fieldName(expression: ts.Expression): string {
+function fieldName(expression: TS.Expression): string {
   const node = skipOuter(ts, expression);
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
@@ -210,7 +211,7 @@ function camelCase(text: string): string {
 type Edit = (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[];
 
 /** Where the fields go for this logger, or undefined when that is not clear-cut. */
-function fieldEdit(sink: Sink, call: ts.CallExpression, messageIndex: number, fields: readonly Field[]): Edit | undefined {
+function fieldEdit(sink: Sink, call: TS.CallExpression, messageIndex: number, fields: readonly Field[]): Edit | undefined {
   const args = call.arguments;
   const message = args[messageIndex];
   if (message === undefined) return undefined;
@@ -234,12 +235,12 @@ function fieldEdit(sink: Sink, call: ts.CallExpression, messageIndex: number, fi
   }
 }
 
-function objectLiteral(node: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+function objectLiteral(node: TS.Expression | undefined): TS.ObjectLiteralExpression | undefined {
   const inner = node === undefined ? undefined : skipOuter(ts, node);
   return inner !== undefined && ts.isObjectLiteralExpression(inner) ? inner : undefined;
 }
 
-function addProperties(fixer: TSESLint.RuleFixer, object: ts.ObjectLiteralExpression, fields: readonly Field[]): TSESLint.RuleFix {
+function addProperties(fixer: TSESLint.RuleFixer, object: TS.ObjectLiteralExpression, fields: readonly Field[]): TSESLint.RuleFix {
   const added = fields.map((field) => field.text).join(', ');
   const last = object.properties.at(-1);
   if (last === undefined) return fixer.replaceTextRange([object.getStart(), object.getEnd()], `{ ${added} }`);

@@ -1,11 +1,12 @@
+import type * as TS from 'typescript';
 import { type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
 import { getTaintEngine, taintOptionsSchema, type TaintEngine, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall } from '../taint/sinks.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
 import { isDeferredCode, ReachSearch } from '../util/reach-search.js';
+import { ts } from '../util/typescript.js';
 
 export type Options = [Pick<TaintOptions, 'sinks' | 'entries' | 'mlxPackages'>];
 export type MessageId = 'silentCatch' | 'silentPromiseCatch' | 'missingTypeInformation';
@@ -68,7 +69,7 @@ export default createRule<Options, MessageId>({
 });
 
 /** `p.catch(handler)` or `p.then(onFulfilled, handler)` with an inline handler. */
-function rejectionHandler(call: ts.CallExpression): ts.ArrowFunction | ts.FunctionExpression | undefined {
+function rejectionHandler(call: TS.CallExpression): TS.ArrowFunction | TS.FunctionExpression | undefined {
   if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
   const method = call.expression.name.text;
   const handler = method === 'catch' ? call.arguments[0] : method === 'then' ? call.arguments[1] : undefined;
@@ -85,7 +86,7 @@ function describe(calls: readonly string[]): string {
  * promise chains, the `.then` callbacks before the handler).
  */
 class HandlerFacts {
-  private readonly mlxCache = new Map<ts.Node, string[]>();
+  private readonly mlxCache = new Map<TS.Node, string[]>();
   private readonly logOrThrow: ReachSearch;
 
   constructor(private readonly engine: TaintEngine) {
@@ -99,12 +100,12 @@ class HandlerFacts {
   }
 
   /** The MLX calls a piece of code runs (callees as written), directly or through functions of the program. */
-  mlxCallsIn(node: ts.Node, depth = 0): string[] {
+  mlxCallsIn(node: TS.Node, depth = 0): string[] {
     const cached = this.mlxCache.get(node);
     if (cached !== undefined) return cached;
     this.mlxCache.set(node, []);
     const found: string[] = [];
-    const visit = (current: ts.Node): void => {
+    const visit = (current: TS.Node): void => {
       if (ts.isCallExpression(current) || ts.isNewExpression(current)) {
         const match = this.engine.matcher.match(current);
         if (match !== undefined && match.kind !== 'metadata' && match.kind !== 'constant') found.push(current.expression.getText());
@@ -128,12 +129,12 @@ class HandlerFacts {
   }
 
   /** Whether a handler logs (a log call, or a function of the program that logs) or rethrows. */
-  logsOrRethrows(node: ts.Node): boolean {
+  logsOrRethrows(node: TS.Node): boolean {
     return this.logOrThrow.reaches(node);
   }
 
   /** The body of a function of the program (this file or another, not a package) that a call runs. */
-  private projectBody(call: ts.CallExpression | ts.NewExpression): ts.Node | undefined {
+  private projectBody(call: TS.CallExpression | TS.NewExpression): TS.Node | undefined {
     return this.engine.calleeBody(call)?.body;
   }
 }

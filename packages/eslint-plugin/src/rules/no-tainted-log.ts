@@ -1,9 +1,10 @@
+import type * as TS from 'typescript';
 import { type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
 import { describeOrigin, getTaintEngine, shorten, taintOptionsSchema, type Finding, type SourceKind, type TaintOptions } from '../taint/index.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
+import { ts } from '../util/typescript.js';
 
 export type Options = [TaintOptions];
 
@@ -57,7 +58,7 @@ export default createRule<Options, MessageId>({
     const services = typedServices(context);
     if (services === undefined) return reportMissingTypeInformation(context);
     const engine = getTaintEngine(ts, services.program, options);
-    const isTensor = (type: ts.Type): boolean => engine.matcher.mlxIdOfType(type) === 'core.array';
+    const isTensor = (type: TS.Type): boolean => engine.matcher.mlxIdOfType(type) === 'core.array';
     return {
       Program(node) {
         const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
@@ -86,7 +87,7 @@ export default createRule<Options, MessageId>({
       });
     }
 
-    function locOf(node: ts.Node): TSESTree.SourceLocation {
+    function locOf(node: TS.Node): TSESTree.SourceLocation {
       return {
         start: context.sourceCode.getLocFromIndex(node.getStart()),
         end: context.sourceCode.getLocFromIndex(node.getEnd()),

@@ -1,11 +1,12 @@
+import type * as TS from 'typescript';
 import { type TSESTree } from '@typescript-eslint/utils';
 import { relative } from 'node:path';
-import * as ts from 'typescript';
 import { getTaintEngine, type TaintEngine } from '../taint/index.js';
 import { skipOuter } from '../taint/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
+import { ts } from '../util/typescript.js';
 
 export type Options = [{ testFilePattern?: string }];
 export type MessageId = 'verboseLevel' | 'verboseDebugNamespaces' | 'missingTypeInformation';
@@ -66,7 +67,7 @@ export default createRule<Options, MessageId>({
     if (services === undefined) return reportMissingTypeInformation(context);
     const program = services.program;
     const engine = getTaintEngine(ts, program, {});
-    const report = (node: ts.Node, library: string, level: string | number): void => {
+    const report = (node: TS.Node, library: string, level: string | number): void => {
       context.report({ node: services.tsNodeToESTreeNodeMap.get<TSESTree.Node>(node), messageId: 'verboseLevel', data: { library, level: String(level) } });
     };
     return {
@@ -96,7 +97,7 @@ export default createRule<Options, MessageId>({
         }
         // log4js.configure({ categories: { default: { level: 'debug' } } })
         if (library === 'log4js' && method === 'configure') {
-          const visit = (current: ts.Node): void => {
+          const visit = (current: TS.Node): void => {
             const level = ts.isObjectLiteralExpression(current) ? levelProperty(current) : undefined;
             if (level !== undefined && VERBOSE_LEVELS.log4js?.has(level.value) === true) report(level.node, library, level.value);
             ts.forEachChild(current, visit);
@@ -125,21 +126,21 @@ export default createRule<Options, MessageId>({
 });
 
 /** The logging library a call belongs to, by where the called function is declared. */
-function libraryOf(engine: TaintEngine, call: ts.CallExpression): string | undefined {
+function libraryOf(engine: TaintEngine, call: TS.CallExpression): string | undefined {
   const declaration = engine.checker.getResolvedSignature(call)?.declaration;
   if (declaration === undefined || ts.isJSDocSignature(declaration)) return undefined;
   const key = engine.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
   return key in VERBOSE_LEVELS || key === 'debug' ? key : undefined;
 }
 
-function libraryOfType(engine: TaintEngine, type: ts.Type): string | undefined {
+function libraryOfType(engine: TaintEngine, type: TS.Type): string | undefined {
   const declaration = (type.aliasSymbol ?? type.getSymbol())?.declarations?.[0];
   if (declaration === undefined) return undefined;
   const key = engine.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
   return key in VERBOSE_LEVELS ? key : undefined;
 }
 
-function calleeName(call: ts.CallExpression): string | undefined {
+function calleeName(call: TS.CallExpression): string | undefined {
   const callee = skipOuter(ts, call.expression);
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   if (ts.isIdentifier(callee)) return callee.text;
@@ -147,14 +148,14 @@ function calleeName(call: ts.CallExpression): string | undefined {
 }
 
 /** A string or number written as such: a level read from configuration is not one. */
-function literal(node: ts.Node | undefined): string | number | undefined {
+function literal(node: TS.Node | undefined): string | number | undefined {
   if (node === undefined) return undefined;
   if (ts.isStringLiteralLike(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
   return undefined;
 }
 
-function levelProperty(node: ts.Node): { node: ts.Node; value: string | number } | undefined {
+function levelProperty(node: TS.Node): { node: TS.Node; value: string | number } | undefined {
   if (!ts.isObjectLiteralExpression(node)) return undefined;
   for (const property of node.properties) {
     if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'level') {
@@ -166,7 +167,7 @@ function levelProperty(node: ts.Node): { node: ts.Node; value: string | number }
 }
 
 /** Inside an `if`, a conditional, a `switch` or a logical expression: configured, not unconditional. */
-function isConditional(node: ts.Node): boolean {
+function isConditional(node: TS.Node): boolean {
   for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) {
     if (ts.isIfStatement(current) || ts.isConditionalExpression(current) || ts.isSwitchStatement(current)) return true;
     if (ts.isBinaryExpression(current) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(current.operatorToken.kind)) return true;

@@ -1,6 +1,6 @@
+import type * as TS from 'typescript';
 import type { BindingMatch } from '@mlx-audit/catalogue';
 import { ASTUtils, TSESLint, TSESTree, type JSONSchema } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
 import { getTaintEngine, taintOptionsSchema, type FunctionSpecifier, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall } from '../taint/sinks.js';
 import { shortCallee } from '../taint/syntax.js';
@@ -8,6 +8,7 @@ import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
 import { ReachSearch } from '../util/reach-search.js';
+import { ts } from '../util/typescript.js';
 
 /** The MLX kinds a caller can ask to be logged, with how reports and suggested events name them. */
 const TRIGGER_KINDS = {
@@ -101,15 +102,15 @@ export default createRule<Options, MessageId>({
     const eventCalls = [...RUNTIME_EVENT_HELPERS, ...(eventCallOption ?? [])];
     const { sourceCode } = context;
 
-    const triggerOf = (call: ts.CallExpression): (BindingMatch & { kind: TriggerKind }) | undefined => {
+    const triggerOf = (call: TS.CallExpression): (BindingMatch & { kind: TriggerKind }) | undefined => {
       const match = matcher.match(call);
       return match !== undefined && kinds.has(match.kind) ? (match as BindingMatch & { kind: TriggerKind }) : undefined;
     };
-    const isLogCall = (node: ts.Node): boolean => ts.isCallExpression(node) && sinkOfCall(ts, checker, matcher, eventCalls, node) !== undefined;
+    const isLogCall = (node: TS.Node): boolean => ts.isCallExpression(node) && sinkOfCall(ts, checker, matcher, eventCalls, node) !== undefined;
     const logs = new ReachSearch(engine, isLogCall, MAX_DEPTH);
     const runsTriggers = new ReachSearch(engine, (node) => ts.isCallExpression(node) && triggerOf(node) !== undefined, MAX_DEPTH);
     /** A log call, or a call of a function of the program that logs and is no MLX wrapper itself. */
-    const isEvent = (call: ts.CallExpression): boolean => {
+    const isEvent = (call: TS.CallExpression): boolean => {
       if (isLogCall(call)) return true;
       const body = engine.calleeBody(call)?.body;
       return body !== undefined && logs.reaches(body) && !runsTriggers.reaches(body);
@@ -248,7 +249,7 @@ export default createRule<Options, MessageId>({
     }
 
     /** A logger variable seen logging in this file (`logger.error(...)`), for the suggestion. */
-    function noteLogger(node: TSESTree.CallExpression, call: ts.CallExpression): void {
+    function noteLogger(node: TSESTree.CallExpression, call: TS.CallExpression): void {
       const callee = node.callee;
       if (callee.type !== TSESTree.AST_NODE_TYPES.MemberExpression || callee.object.type !== TSESTree.AST_NODE_TYPES.Identifier || callee.property.type !== TSESTree.AST_NODE_TYPES.Identifier) return;
       const variable = ASTUtils.findVariable(sourceCode.getScope(node), callee.object);
