@@ -64,10 +64,12 @@ export class TaintEngine {
     readonly ts: typeof TS,
     readonly program: TS.Program,
     readonly options: ResolvedTaintOptions,
+    shared?: SharedFacts,
   ) {
     this.checker = program.getTypeChecker();
-    this.matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages });
-    this.facts = new TypeFacts(ts, this.checker, this.matcher, (name) => this.isSecretName(name));
+    const facts = shared ?? createSharedFacts(ts, program, options);
+    this.matcher = facts.matcher;
+    this.facts = facts.types;
   }
 
   isSecretName(name: string): boolean {
@@ -215,6 +217,21 @@ export class TaintEngine {
     }
     return undefined;
   }
+}
+
+/**
+ * What engines of one program can share whatever their policy: the catalogue matcher and the
+ * type facts, each with its caches (the leak and the injection analyses ask the same questions).
+ */
+export interface SharedFacts {
+  readonly matcher: CatalogueMatcher;
+  readonly types: TypeFacts;
+}
+
+export function createSharedFacts(ts: typeof TS, program: TS.Program, options: ResolvedTaintOptions): SharedFacts {
+  const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages });
+  const isSecretName = (name: string): boolean => options.secretName.test(snakeCase(name));
+  return { matcher, types: new TypeFacts(ts, program.getTypeChecker(), matcher, isSecretName) };
 }
 
 /** Functions with bodies the analysis can summarise. */
