@@ -17,6 +17,11 @@ export interface MatcherOptions {
   readonly entries?: readonly UserEntry[];
   /** The folder user-entry module paths are relative to (default: the program's current directory). */
   readonly projectRoot?: string;
+  /**
+   * The checker to ask (default: the program's own): a caller that keeps answers per node
+   * passes its caching wrapper, so the matcher and the caller share one set of answers.
+   */
+  readonly checker?: TS.TypeChecker;
 }
 
 /** One argument of a matched call and what it carries. */
@@ -88,13 +93,18 @@ const SOURCE_EXTENSION = /(\.d)?\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
  * @throws CatalogueConfigError when `options.entries` does not fit the schema.
  */
 export function createMatcher(ts: typeof TS, program: TS.Program, options: MatcherOptions = {}): CatalogueMatcher {
-  const checker = program.getTypeChecker();
+  const checker = options.checker ?? program.getTypeChecker();
   const mlxPackages = new Set(options.mlxPackages ?? [MLX_PACKAGE]);
   const projectRoot = normalisePath(options.projectRoot ?? program.getCurrentDirectory());
   const userEntries = indexUserEntries(parseUserEntries(options.entries ?? []), projectRoot);
   const exportMaps = new Map<string, Map<TS.Node, ExportedDeclaration>>();
   const resolved = new WeakMap<TS.Declaration, ReturnType<CatalogueMatcher['resolveDeclaration']> | null>();
   const moduleTypes = new WeakMap<TS.Type, boolean>();
+  const signatureRoles = new WeakMap<TS.Signature, WeakMap<ResolvedEntry, readonly ParameterRole[]>>();
+  const matches = new WeakMap<TS.Node, BindingMatch | null>();
+  // Asked for the file of every declaration a call resolves to: the answers are few and stable.
+  const moduleKeys = new Map<string, string>();
+  const packagesOfFiles = new WeakMap<TS.SourceFile, PackageLocation | null>();
 
   const oracle: RoleTypeOracle = { mlxIdOfType, isModuleType };
   const matcher: CatalogueMatcher = {
@@ -105,12 +115,22 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     isModuleType,
     exportedDeclaration,
     declarationLabel,
-    moduleKeyOfFile: (fileName) => moduleKeyOfFile(fileName, projectRoot),
+    moduleKeyOfFile: cachedModuleKeyOfFile,
     moduleKeyOfSpecifier: (module) => moduleKeyOfSpecifier(module, projectRoot),
   };
   return matcher;
 
   function match(node: TS.Node): BindingMatch | undefined {
+    // Analyses ask about a call once per pass over its function, and several analyses ask.
+    let found = matches.get(node);
+    if (found === undefined) {
+      found = matchUncached(node) ?? null;
+      matches.set(node, found);
+    }
+    return found ?? undefined;
+  }
+
+  function matchUncached(node: TS.Node): BindingMatch | undefined {
     if (ts.isCallExpression(node)) return matchCall(node);
     if (ts.isNewExpression(node)) return matchNew(node);
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return matchRead(node);
@@ -258,7 +278,7 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   }
 
   function bindArguments(args: readonly TS.Expression[], signature: TS.Signature | undefined, entry: ResolvedEntry): ArgumentMatch[] {
-    const parameters = signature === undefined ? [] : parameterRoles(signature, entry);
+    const parameters = signature === undefined ? [] : cachedParameterRoles(signature, entry);
     const rest = parameters.at(-1)?.rest === true ? parameters.length - 1 : undefined;
     return args.map((node, index) => {
       const parameter = parameters[rest !== undefined && index > rest ? rest : index];
@@ -269,6 +289,19 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
         spread: ts.isSpreadElement(node),
       };
     });
+  }
+
+  /**
+   * Roles depend only on the signature's parameter types and the entry, and every call of a
+   * non-generic binding resolves to the same signature object: inferred once, not per call.
+   * Internal only, so no caller can alter a shared list.
+   */
+  function cachedParameterRoles(signature: TS.Signature, entry: ResolvedEntry): readonly ParameterRole[] {
+    let byEntry = signatureRoles.get(signature);
+    if (byEntry === undefined) signatureRoles.set(signature, (byEntry = new WeakMap()));
+    let roles = byEntry.get(entry);
+    if (roles === undefined) byEntry.set(entry, (roles = parameterRoles(signature, entry)));
+    return roles;
   }
 
   function parameterRoles(signature: TS.Signature, entry: ResolvedEntry): ParameterRole[] {
@@ -307,9 +340,26 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     return roles;
   }
 
+  function cachedModuleKeyOfFile(fileName: string): string {
+    let key = moduleKeys.get(fileName);
+    if (key === undefined) {
+      key = moduleKeyOfFile(fileName, projectRoot);
+      moduleKeys.set(fileName, key);
+    }
+    return key;
+  }
+
+  function packageOfSourceFile(sourceFile: TS.SourceFile): PackageLocation | undefined {
+    let location = packagesOfFiles.get(sourceFile);
+    if (location === undefined) {
+      location = packageOfFile(sourceFile.fileName) ?? null;
+      packagesOfFiles.set(sourceFile, location);
+    }
+    return location ?? undefined;
+  }
+
   function exportedDeclaration(declaration: TS.Node): ExportedDeclaration | undefined {
-    const sourceFile = declaration.getSourceFile();
-    const location = packageOfFile(sourceFile.fileName);
+    const location = packageOfSourceFile(declaration.getSourceFile());
     if (location === undefined || !mlxPackages.has(location.name)) return undefined;
     return exportMapOf(location).get(declaration);
   }

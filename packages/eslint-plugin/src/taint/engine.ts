@@ -6,6 +6,7 @@ import type { MessagePosition } from './messages.js';
 import type { Value } from './value.js';
 import { findModelInputs, type ModelInputRoots } from './model-inputs.js';
 import type { ResolvedTaintOptions } from './options.js';
+import { memoChecker } from '../util/memo-checker.js';
 import { snakeCase } from './options.js';
 import { TypeFacts } from './type-facts.js';
 
@@ -66,15 +67,14 @@ export class TaintEngine {
     readonly options: ResolvedTaintOptions,
     shared?: SharedFacts,
   ) {
-    this.checker = program.getTypeChecker();
     const facts = shared ?? createSharedFacts(ts, program, options);
+    this.checker = facts.checker;
     this.matcher = facts.matcher;
     this.facts = facts.types;
+    this.isSecretName = facts.isSecretName;
   }
 
-  isSecretName(name: string): boolean {
-    return this.options.secretName.test(snakeCase(name));
-  }
+  readonly isSecretName: (name: string) => boolean;
 
   noteTextPart(node: TS.Node, taint: Taint): void {
     if (taint.length > 0) this.textParts.set(node, union(this.textParts.get(node) ?? CLEAN, taint));
@@ -224,14 +224,27 @@ export class TaintEngine {
  * type facts, each with its caches (the leak and the injection analyses ask the same questions).
  */
 export interface SharedFacts {
+  /** The program's checker, answers kept per node (see memoChecker). */
+  readonly checker: TS.TypeChecker;
   readonly matcher: CatalogueMatcher;
   readonly types: TypeFacts;
+  /** Whether a name reads as a secret's (`apiToken`): asked of every name, answered once per name. */
+  readonly isSecretName: (name: string) => boolean;
 }
 
 export function createSharedFacts(ts: typeof TS, program: TS.Program, options: ResolvedTaintOptions): SharedFacts {
-  const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages });
-  const isSecretName = (name: string): boolean => options.secretName.test(snakeCase(name));
-  return { matcher, types: new TypeFacts(ts, program.getTypeChecker(), matcher, isSecretName) };
+  const checker = memoChecker(program);
+  const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages, checker });
+  const secretNames = new Map<string, boolean>();
+  const isSecretName = (name: string): boolean => {
+    let secret = secretNames.get(name);
+    if (secret === undefined) {
+      secret = options.secretName.test(snakeCase(name));
+      secretNames.set(name, secret);
+    }
+    return secret;
+  };
+  return { checker, matcher, types: new TypeFacts(ts, checker, matcher, isSecretName), isSecretName };
 }
 
 /** Functions with bodies the analysis can summarise. */

@@ -414,7 +414,7 @@ export class FunctionAnalysis {
     const symbol = this.symbolOfIdentifier(node);
     const flow = symbol === undefined ? CLEAN_VALUE : (this.env.get(symbol) ?? CLEAN_VALUE);
     const declared = symbol?.valueDeclaration === undefined ? undefined : this.ts.getNameOfDeclaration(symbol.valueDeclaration);
-    const extra = union(this.rootLabels(symbol, undefined), nameLabels(this.engine, node, node.text, declared), typeLabels(this.engine, node), userInputLabels(this.engine, node));
+    const extra = union(this.rootLabels(symbol, undefined), nameLabels(this.engine, node, node.text, declared), typeLabels(this.engine, node, symbol), userInputLabels(this.engine, node));
     return extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) };
   }
 

@@ -45,8 +45,8 @@ export function flowTypeLabels(engine: TaintEngine, node: TS.Expression): Taint 
 }
 
 /** What the type says: a tensor, an HTTP request, an object carrying a secret field. */
-export function typeLabels(engine: TaintEngine, node: TS.Expression): Taint {
-  const type = engine.checker.getTypeAtLocation(node);
+export function typeLabels(engine: TaintEngine, node: TS.Expression, symbol?: TS.Symbol): Taint {
+  const type = referenceType(engine, node, symbol);
   const facts = engine.facts;
   const labels: Label[] = [];
   if (engine.wants('tensor') && facts.holdsTensor(type)) labels.push(sourceLabel('tensor', node));
@@ -54,6 +54,21 @@ export function typeLabels(engine: TaintEngine, node: TS.Expression): Taint {
   const secretField = engine.wants('secret') ? facts.secretField(type) : undefined;
   if (secretField !== undefined) labels.push(sourceLabel('secret', node, `${shorten(node.getText())}.${secretField}`));
   return labels;
+}
+
+/**
+ * The type of a variable read: its declared type when narrowing cannot change what the labels
+ * see (not a union, not `unknown` or `any`), else the narrowed type at the read. The declared
+ * type is computed once per variable; the type at a read runs control-flow analysis at every
+ * read, which was most of the checker time the rules cost.
+ */
+function referenceType(engine: TaintEngine, node: TS.Expression, symbol: TS.Symbol | undefined): TS.Type {
+  const { ts, checker } = engine;
+  if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Variable && !(symbol.flags & ts.SymbolFlags.Alias)) {
+    const declared = checker.getTypeOfSymbol(symbol);
+    if (!(declared.flags & (ts.TypeFlags.Union | ts.TypeFlags.Unknown | ts.TypeFlags.Any))) return declared;
+  }
+  return checker.getTypeAtLocation(node);
 }
 
 export function isProcessEnv(engine: TaintEngine, node: TS.Expression): boolean {
