@@ -7,6 +7,7 @@ import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../util/missing-type-information.js';
 import { typedServices } from '../util/typed-services.js';
 import { ts } from '../util/typescript.js';
+import { calledDeclaration } from '../util/called-declaration.js';
 
 export type Options = [{ testFilePattern?: string }];
 export type MessageId = 'verboseLevel' | 'verboseDebugNamespaces' | 'missingTypeInformation';
@@ -127,8 +128,8 @@ export default createRule<Options, MessageId>({
 
 /** The logging library a call belongs to, by where the called function is declared. */
 function libraryOf(engine: TaintEngine, call: TS.CallExpression): string | undefined {
-  const declaration = engine.checker.getResolvedSignature(call)?.declaration;
-  if (declaration === undefined || ts.isJSDocSignature(declaration)) return undefined;
+  const declaration = calledDeclaration(ts, engine.checker, call);
+  if (declaration === undefined) return undefined;
   const key = engine.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
   return key in VERBOSE_LEVELS || key === 'debug' ? key : undefined;
 }

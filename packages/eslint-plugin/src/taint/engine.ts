@@ -9,6 +9,7 @@ import type { ResolvedTaintOptions } from './options.js';
 import { memoChecker } from '../util/memo-checker.js';
 import { snakeCase } from './options.js';
 import { TypeFacts } from './type-facts.js';
+import { calledDeclaration } from '../util/called-declaration.js';
 
 /** Where a parameter of a function ends up logged: what makes the function a logging wrapper. */
 export interface SinkPath {
@@ -156,8 +157,8 @@ export class TaintEngine {
    * file (not a `.d.ts`, not a package).
    */
   calleeBody(call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
-    const declaration = this.checker.getResolvedSignature(call)?.declaration;
-    if (declaration === undefined || this.ts.isJSDocSignature(declaration)) return undefined;
+    const declaration = calledDeclaration(this.ts, this.checker, call);
+    if (declaration === undefined) return undefined;
     const body = isFunctionLike(this.ts, declaration) && declaration.body !== undefined ? declaration : this.implementationOf(call);
     if (body === undefined) return undefined;
     const sourceFile = body.getSourceFile();
@@ -203,8 +204,8 @@ export class TaintEngine {
       return member !== undefined && ts.isMethodDeclaration(member) ? member : undefined;
     }
     if (ts.isCallExpression(node)) {
-      const factory = this.checker.getResolvedSignature(node)?.declaration;
-      if (factory === undefined || ts.isJSDocSignature(factory) || !isFunctionLike(ts, factory) || factory.body === undefined) return undefined;
+      const factory = calledDeclaration(ts, this.checker, node);
+      if (factory === undefined || !isFunctionLike(ts, factory) || factory.body === undefined) return undefined;
       if (!ts.isBlock(factory.body)) return this.memberOfValue(factory.body, name, depth + 1);
       let found: FunctionLike | undefined;
       const visit = (statement: TS.Node): void => {

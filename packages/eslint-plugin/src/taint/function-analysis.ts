@@ -9,6 +9,7 @@ import { messageParts, type MessagePosition } from './messages.js';
 import { declaredName, flowTypeLabels, isProcessEnv, nameLabels, stringifiedValue, typeLabels, userInputLabels } from './sources.js';
 import { shortCallee, skipOuter } from './syntax.js';
 import { CLEAN_VALUE, deepTaint, joinEnvs, joinValues, propertyOf, valueOf, withProperty, type Env, type Value } from './value.js';
+import { calledDeclaration } from '../util/called-declaration.js';
 
 export type FunctionLike =
   | TS.FunctionDeclaration
@@ -681,8 +682,7 @@ export class FunctionAnalysis {
       return CLEAN_VALUE;
     }
 
-    const declaration = this.checker.getResolvedSignature(node)?.declaration;
-    const callable = declaration !== undefined && !ts.isJSDocSignature(declaration) ? declaration : undefined;
+    const callable = calledDeclaration(ts, this.checker, node);
     if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sanitizers)) return CLEAN_VALUE;
     if (isKeyedHash(this.engine, receiverNode)) return CLEAN_VALUE;
     if (callable !== undefined && isConfigured(this.engine, callable, this.engine.options.sources)) {

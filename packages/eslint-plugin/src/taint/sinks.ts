@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import type { FunctionSpecifier, TypeSinkSpecifier } from './options.js';
 import { matchesSpecifier, matchesTypeSink } from './specifiers.js';
 import { isNodeTypes, isTypeScriptLib, shortCallee, skipOuter } from './syntax.js';
+import { calledDeclaration } from '../util/called-declaration.js';
 
 /**
  * How a log call turns its arguments into a line, which decides where a log message string is
@@ -65,8 +66,8 @@ export function sinkOfCall(
   const callee = skipOuter(ts, call.expression);
   const name = shortCallee(ts, callee);
   if (isProcessOutputWrite(ts, checker, matcher, callee)) return { name, firstLogged: 0, style: 'text', appendsExtra: false };
-  const declaration = checker.getResolvedSignature(call)?.declaration;
-  if (declaration === undefined || ts.isJSDocSignature(declaration)) return undefined;
+  const declaration = calledDeclaration(ts, checker, call);
+  if (declaration === undefined) return undefined;
   const owner = declaration.parent;
   const moduleKey = matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
   const member = memberName(ts, declaration);

@@ -1,0 +1,63 @@
+import type * as TS from 'typescript';
+
+const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, TS.SignatureDeclaration | null>>();
+
+/**
+ * The declaration a call or `new` resolves to (what `getResolvedSignature(call).declaration`
+ * says, JSDoc signatures left out), found through the callee's symbol where that is unambiguous:
+ * one declaration, or a value with one call signature. Resolving the signature makes the checker
+ * check every argument against every overload; the symbol costs a name lookup (and the
+ * receiver's type), and the analyses ask this of every call in the program. Overloads and
+ * callees that are no name still go through signature resolution.
+ */
+export function calledDeclaration(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
+  let cache = byChecker.get(checker);
+  if (cache === undefined) byChecker.set(checker, (cache = new WeakMap()));
+  let declaration = cache.get(call);
+  if (declaration === undefined) {
+    declaration = bySymbol(ts, checker, call) ?? bySignature(ts, checker, call) ?? null;
+    cache.set(call, declaration);
+  }
+  return declaration ?? undefined;
+}
+
+function bySignature(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  return declaration === undefined || ts.isJSDocSignature(declaration) ? undefined : declaration;
+}
+
+function bySymbol(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
+  // A `new` picks a constructor, which the class symbol does not say.
+  if (!ts.isCallExpression(call)) return undefined;
+  let callee: TS.Expression = call.expression;
+  while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
+  if (name === undefined) return undefined;
+  let symbol = checker.getSymbolAtLocation(name);
+  if (symbol === undefined) return undefined;
+  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declarations = symbol.declarations ?? [];
+  if (declarations.length !== 1) return undefined;
+  const [declaration] = declarations;
+  if (declaration === undefined) return undefined;
+  if (isSignatureDeclaration(ts, declaration)) return declaration;
+  // `const log = console.log`, `info: LogFn`: the value's one call signature.
+  if (!(symbol.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property))) return undefined;
+  const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures();
+  if (signatures.length !== 1) return undefined;
+  const signature = signatures[0]?.declaration;
+  // A generic or contextually typed callee is resolved per call.
+  if (signature === undefined || ts.isJSDocSignature(signature) || (signatures[0]?.typeParameters?.length ?? 0) > 0) return undefined;
+  return signature;
+}
+
+function isSignatureDeclaration(ts: typeof TS, node: TS.Node): node is TS.SignatureDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isMethodSignature(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isCallSignatureDeclaration(node)
+  );
+}
