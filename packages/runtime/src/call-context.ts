@@ -10,11 +10,15 @@ export class CallContext implements AuditCallContext {
   error: unknown = undefined;
   failed = false;
   asynchronous = false;
-  readonly startTime = performance.now();
+  readonly startTime: number;
 
   constructor(
     readonly site: Site,
     readonly self: unknown,
     readonly args: readonly unknown[],
-  ) {}
+    // Given when the call started before its context was needed (errors mode makes one late).
+    startTime: number = performance.now(),
+  ) {
+    this.startTime = startTime;
+  }
 }

@@ -31,10 +31,14 @@ export function currentAuditContext(): AuditContext | undefined {
   return storage.getStore();
 }
 
+const NO_CORRELATION: Correlation = Object.freeze({ requestId: undefined, clientId: undefined, traceId: undefined, spanId: undefined });
+
 /** The request context and the active OpenTelemetry span of the code running now, as events carry them. */
 export function currentCorrelation(): Correlation {
   const audit = storage.getStore();
   const trace = activeTraceIds();
+  // Outside any request and span (every call of a batch job), one shared answer: nothing to allocate.
+  if (audit === undefined && trace === undefined) return NO_CORRELATION;
   return { requestId: audit?.requestId, clientId: audit?.clientId, traceId: trace?.traceId, spanId: trace?.spanId };
 }
 

@@ -96,7 +96,7 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'event.type': failed ? [type, 'error'] : [type],
     'event.action': site.id,
     'event.outcome': failed ? 'failure' : 'success',
-    'event.duration': Math.max(0, Math.round((record.endTime - record.startTime) * 1e6)),
+    'event.duration': durationOf(record),
     'event.sequence': record.sequence,
     'process.pid': PID,
     'service.name': settings.serviceName,
@@ -117,10 +117,28 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'mlx.args': record.args.map((summary) => renderSummary(summary, settings)),
     'mlx.result': record.result === undefined ? undefined : renderSummary(record.result, settings),
     'mlx.lazy': lazinessOf(site.kind, record.result),
-    'file.path': FILE_KINDS.has(site.kind) ? firstPath(record.args, settings) : undefined,
+    'file.path': filePathOf(record, settings),
     'error.type': error?.type,
-    'error.message': error?.message === undefined ? undefined : sanitizeErrorMessage(error.message),
+    'error.message': errorMessageOf(error),
   };
+}
+
+// The fields below are computed by these helpers, shared with the line writer (line.ts), so the
+// event and its line cannot drift apart.
+
+/** `event.duration`: nanoseconds, from the record's `performance.now()` readings. */
+export function durationOf(record: CallRecord): number {
+  return Math.max(0, Math.round((record.endTime - record.startTime) * 1e6));
+}
+
+/** `file.path` of a model load or save: its first path argument, as the policy shows paths. */
+export function filePathOf(record: CallRecord, settings: RedactionSettings): string | undefined {
+  return FILE_KINDS.has(record.site.kind) ? firstPath(record.args, settings) : undefined;
+}
+
+/** `error.message`, with paths reduced. */
+export function errorMessageOf(error: CapturedError | undefined): string | undefined {
+  return error?.message === undefined ? undefined : sanitizeErrorMessage(error.message);
 }
 
 /** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
@@ -150,7 +168,7 @@ export function buildManualEvent(record: ManualRecord, settings: RedactionSettin
     'file.path': source === undefined || record.sourceDomain !== undefined ? undefined : pathAsShown(source.path, settings),
     'mlx.data': record.data === undefined ? undefined : renderSummary(record.data, settings),
     'error.type': error?.type,
-    'error.message': error?.message === undefined ? undefined : sanitizeErrorMessage(error.message),
+    'error.message': errorMessageOf(error),
   };
 }
 
@@ -177,7 +195,8 @@ let lastIsoTime = '';
 // Constant for the process, but a getter each time it is read.
 const TIME_ORIGIN = performance.timeOrigin;
 
-function isoTime(performanceTime: number): string {
+/** `@timestamp`: the ISO date of a `performance.now()` reading. */
+export function isoTime(performanceTime: number): string {
   const millisecond = Math.floor(TIME_ORIGIN + performanceTime);
   if (millisecond !== lastMillisecond) {
     lastMillisecond = millisecond;
@@ -190,7 +209,7 @@ function isoTime(performanceTime: number): string {
  * MLX builds a graph and computes only when asked (`eval`, `item`...): a call that returns
  * tensors measured graph building, not compute (`true`); an evaluation measured compute (`false`).
  */
-function lazinessOf(kind: string, result: Summary | undefined): boolean | undefined {
+export function lazinessOf(kind: string, result: Summary | undefined): boolean | undefined {
   if (kind === 'evaluation') return false;
   return holdsTensors(result) ? true : undefined;
 }

@@ -26,7 +26,7 @@ export function site(descriptor: SiteDescriptor): Site {
   });
 }
 
-type Invoke = (context: CallContext, target: unknown) => unknown;
+type Invoke = (site: Site, self: unknown, args: readonly unknown[], target: unknown) => unknown;
 
 /**
  * `fn.apply(thisArg, args)`, traced: the same result (a promise is returned as is, not a
@@ -36,23 +36,25 @@ type Invoke = (context: CallContext, target: unknown) => unknown;
  * rejects. In `errors` mode only `error` is published.
  */
 export function call(site: Site, thisArg: unknown, fn: unknown, args: readonly unknown[]): unknown {
-  return trace(new CallContext(site, thisArg, args), fn, invokeFunction);
+  return trace(site, thisArg, args, fn, invokeFunction);
 }
 
 /** `new target(...args)`, traced like `call`; `result` is the new object. */
 export function construct(site: Site, target: unknown, args: readonly unknown[]): unknown {
-  return trace(new CallContext(site, undefined, args), target, invokeConstructor);
+  return trace(site, undefined, args, target, invokeConstructor);
 }
 
-function trace(context: CallContext, target: unknown, invoke: Invoke): unknown {
-  if (context.site.mode === 'errors') return runReportingErrors(context, target, invoke);
-  return context.site.channel.start.runStores(context, runTraced, undefined, context, target, invoke);
+function trace(site: Site, self: unknown, args: readonly unknown[], target: unknown, invoke: Invoke): unknown {
+  if (site.mode === 'errors') return runReportingErrors(site, self, args, target, invoke);
+  const context = new CallContext(site, self, args);
+  return site.channel.start.runStores(context, runTraced, undefined, context, target, invoke);
 }
 
 function runTraced(context: CallContext, target: unknown, invoke: Invoke): unknown {
-  const { channel } = context.site;
+  const { site } = context;
+  const { channel } = site;
   try {
-    const result = invoke(context, target);
+    const result = invoke(site, context.self, context.args, target);
     context.result = result;
     followIfThenable(context, result);
     return result;
@@ -66,34 +68,46 @@ function runTraced(context: CallContext, target: unknown, invoke: Invoke): unkno
   }
 }
 
-function runReportingErrors(context: CallContext, target: unknown, invoke: Invoke): unknown {
+/**
+ * Errors mode: the context is made only when there is something to report (a throw, a
+ * thenable to follow), so a call that returns a value allocates nothing: in a loop over
+ * MLX calls, garbage is costly (every young-generation collection also sweeps MLX's wrappers).
+ */
+function runReportingErrors(site: Site, self: unknown, args: readonly unknown[], target: unknown, invoke: Invoke): unknown {
+  const startTime = performance.now();
   let result: unknown;
   try {
-    result = invoke(context, target);
+    result = invoke(site, self, args, target);
   } catch (error) {
+    const context = new CallContext(site, self, args, startTime);
     context.failed = true;
     context.error = error;
-    context.site.channel.error.publish(context);
+    site.channel.error.publish(context);
     throw error;
   }
-  context.result = result;
-  followIfThenable(context, result);
+  // `then` is read once, as before; only a thenable needs a context, to report a rejection.
+  const then = thenOf(result);
+  if (then !== undefined) {
+    const context = new CallContext(site, self, args, startTime);
+    context.result = result;
+    follow(context, result, then);
+  }
   return result;
 }
 
-function invokeFunction(context: CallContext, fn: unknown): unknown {
+function invokeFunction(site: Site, self: unknown, args: readonly unknown[], fn: unknown): unknown {
   // What V8 throws for the plain call, so instrumented code fails the way the original does.
-  if (typeof fn !== 'function') throw new TypeError(`${context.site.callee} is not a function`);
-  return Reflect.apply(fn, context.self, context.args);
+  if (typeof fn !== 'function') throw new TypeError(`${site.callee} is not a function`);
+  return Reflect.apply(fn, self, args);
 }
 
-function invokeConstructor(context: CallContext, target: unknown): unknown {
-  if (typeof target !== 'function') throw new TypeError(`${context.site.callee} is not a constructor`);
+function invokeConstructor(site: Site, _self: unknown, args: readonly unknown[], target: unknown): unknown {
+  if (typeof target !== 'function') throw new TypeError(`${site.callee} is not a constructor`);
   try {
-    return Reflect.construct(target, context.args) as unknown;
+    return Reflect.construct(target, args) as unknown;
   } catch (error) {
     // Reflect.construct words it differently for an arrow function or a method; say what `new` says.
-    if (error instanceof TypeError && !isConstructor(target)) throw new TypeError(`${context.site.callee} is not a constructor`, { cause: error });
+    if (error instanceof TypeError && !isConstructor(target)) throw new TypeError(`${site.callee} is not a constructor`, { cause: error });
     throw error;
   }
 }
@@ -117,7 +131,10 @@ function isConstructor(target: object): boolean {
  */
 function followIfThenable(context: CallContext, result: unknown): void {
   const then = thenOf(result);
-  if (then === undefined) return;
+  if (then !== undefined) follow(context, result, then);
+}
+
+function follow(context: CallContext, result: unknown, then: (...args: unknown[]) => unknown): void {
   context.asynchronous = true;
   const { channel, mode } = context.site;
   let settled = false;

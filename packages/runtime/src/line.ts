@@ -1,12 +1,15 @@
 import type { Site } from './contract.js';
-import { neutralizeString, toJsonLine } from './escape.js';
-import type { EventDraft } from './event.js';
+import { toJsonLine } from './escape.js';
+import { buildCallEvent, durationOf, errorMessageOf, filePathOf, isoTime, lazinessOf, type CallRecord, type EventDraft } from './event.js';
+import { stringJson, summaryJson, valueJson } from './json.js';
+import type { RedactionSettings } from './settings.js';
 
-// The JSON line of a call's event, serialised in pieces. Most of an event is the same for every
-// call of a site (action, code location, kind, callee): that JSON is written once per site and
-// outcome, and only the fields that change are serialised per call, instead of the whole event
-// through one `JSON.stringify`. The line is the one `toJsonLine(event)` gives, byte for byte
-// (tests/line.test.ts checks it): this is the hot path of every line sink (stderr, file).
+// The JSON line of a call's event, written straight from the record. Most of an event is the
+// same for every call of a site (action, code location, kind, callee, service name): that JSON
+// is made once per site, outcome and configuration, and only what changes is written per call,
+// without building the event object first. The line is the one `toJsonLine(buildCallEvent(…))`
+// gives, byte for byte (tests/line.test.ts checks it): this is the hot path of the line sinks
+// (stderr, file), which never ask for the event object.
 
 /** The keys of a call's event, in `buildCallEvent`'s order, by what varies. */
 const HEAD_KEYS = ['ecs.version', 'log.level', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.outcome'] as const;
@@ -18,13 +21,22 @@ const DATA_KEYS = ['mlx.receiver', 'mlx.args', 'mlx.result', 'mlx.lazy', 'file.p
 export const CALL_EVENT_KEYS = ['@timestamp', ...HEAD_KEYS, 'event.duration', 'event.sequence', 'process.pid', ...CORRELATION_KEYS, ...SITE_KEYS, ...DATA_KEYS] as const;
 
 interface SiteFragments {
+  /** The configuration they were made under (`service.name` comes from it). */
+  readonly settings: RedactionSettings;
   /** From the end of the timestamp to the duration's value: `","ecs.version":…,"event.duration":`. */
   readonly head: string;
+  /** After the sequence's value: `,"process.pid":…` and `,"service.name":…` when there is one. */
+  readonly process: string;
   /** After the correlation fields, up to the summaries: `,"gen_ai.operation.name":…,"mlx.callee":…`. */
   readonly middle: string;
 }
 
-const fragmentsBySite = new WeakMap<Site, Map<unknown, SiteFragments>>();
+interface SiteLines {
+  success?: SiteFragments;
+  failure?: SiteFragments;
+}
+
+const fragmentsBySite = new WeakMap<Site, SiteLines>();
 
 /** `"key":value,…` of some fields of an event, escaped as in a line. */
 function members(event: EventDraft, keys: readonly string[]): string {
@@ -34,34 +46,57 @@ function members(event: EventDraft, keys: readonly string[]): string {
   return toJsonLine(picked as EventDraft).slice(1, -2);
 }
 
-function fragmentsOf(site: Site, event: EventDraft): SiteFragments {
-  let byOutcome = fragmentsBySite.get(site);
-  if (byOutcome === undefined) {
-    byOutcome = new Map();
-    fragmentsBySite.set(site, byOutcome);
+function fragmentsOf(record: CallRecord, settings: RedactionSettings): SiteFragments {
+  const { site, failed } = record;
+  let lines = fragmentsBySite.get(site);
+  if (lines === undefined) {
+    lines = {};
+    fragmentsBySite.set(site, lines);
   }
-  const outcome = event['event.outcome'];
-  let fragments = byOutcome.get(outcome);
-  if (fragments === undefined) {
-    fragments = { head: `",${members(event, HEAD_KEYS)},"event.duration":`, middle: `,${members(event, SITE_KEYS)}` };
-    byOutcome.set(outcome, fragments);
-  }
+  const cached = failed ? lines.failure : lines.success;
+  if (cached?.settings === settings) return cached;
+  // Made from the event itself, so they hold exactly what it holds.
+  const event = buildCallEvent(record, settings);
+  const fragments: SiteFragments = {
+    settings,
+    head: `",${members(event, HEAD_KEYS)},"event.duration":`,
+    process: `,${members(event, ['process.pid', 'service.name'])}`,
+    middle: `,${members(event, SITE_KEYS)}`,
+  };
+  if (failed) lines.failure = fragments;
+  else lines.success = fragments;
   return fragments;
 }
 
-function field(key: string, value: unknown): string {
-  return value === undefined ? '' : `,"${key}":${neutralizeString(JSON.stringify(value))}`;
-}
-
-/** The line of a call's event (built by `buildCallEvent` for `site`), as `toJsonLine(event)`. */
-export function callEventLine(site: Site, event: EventDraft): string {
-  const fragments = fragmentsOf(site, event);
-  // The timestamp is an ISO date and the three numbers integers: nothing to escape.
-  const timestamp = event['@timestamp'] as string;
-  const [duration, sequence, pid] = [event['event.duration'], event['event.sequence'], event['process.pid']] as [number, number, number];
-  let line = `{"@timestamp":"${timestamp}${fragments.head}${String(duration)},"event.sequence":${String(sequence)},"process.pid":${String(pid)}`;
-  for (const key of CORRELATION_KEYS) line += field(key, event[key]);
+/** The line of a call's event, as `toJsonLine(buildCallEvent(record, settings))`. */
+export function callEventLine(record: CallRecord, settings: RedactionSettings): string {
+  const fragments = fragmentsOf(record, settings);
+  // The timestamp is an ISO date and the two numbers integers: nothing to escape.
+  let line = `{"@timestamp":"${isoTime(record.startTime)}${fragments.head}${String(durationOf(record))},"event.sequence":${String(record.sequence)}${fragments.process}`;
+  // Correlation ids are set per request: rare, and unique, so not worth caching.
+  if (record.requestId !== undefined) line += `,"request.id":${valueJson(record.requestId)}`;
+  if (record.clientId !== undefined) line += `,"client.id":${valueJson(record.clientId)}`;
+  if (record.traceId !== undefined) line += `,"trace.id":${valueJson(record.traceId)}`;
+  if (record.spanId !== undefined) line += `,"span.id":${valueJson(record.spanId)}`;
   line += fragments.middle;
-  for (const key of DATA_KEYS) line += field(key, event[key]);
+  const { receiver, args, result, error } = record;
+  if (receiver !== undefined) line += `,"mlx.receiver":${summaryJson(receiver, settings)}`;
+  line += ',"mlx.args":[';
+  for (let index = 0; index < args.length; index++) {
+    const summary = args[index];
+    if (index > 0) line += ',';
+    line += summary === undefined ? 'null' : summaryJson(summary, settings);
+  }
+  line += ']';
+  if (result !== undefined) line += `,"mlx.result":${summaryJson(result, settings)}`;
+  const lazy = lazinessOf(record.site.kind, result);
+  if (lazy !== undefined) line += `,"mlx.lazy":${String(lazy)}`;
+  const path = filePathOf(record, settings);
+  if (path !== undefined) line += `,"file.path":${valueJson(path)}`;
+  if (error !== undefined) {
+    line += `,"error.type":${stringJson(error.type)}`;
+    const message = errorMessageOf(error);
+    if (message !== undefined) line += `,"error.message":${valueJson(message)}`;
+  }
   return `${line}}\n`;
 }

@@ -1,5 +1,5 @@
 import { deliver, type PendingEvent } from './dispatch.js';
-import { buildCallEvent, buildDroppedEvent, buildManualEvent, type CallRecord, type ManualRecord } from './event.js';
+import { buildDroppedEvent, buildManualEvent, type CallRecord, type ManualRecord } from './event.js';
 import { reportOnce } from './internal-report.js';
 import { redactionSettings } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
@@ -83,18 +83,23 @@ function runDrain(maxSteps: number): void {
       const events: PendingEvent[] = [];
       const settings = redactionSettings();
       for (const record of batch) {
+        if ('site' in record) {
+          // Its event is made by the batch, in the form each sink asks for (dispatch.ts).
+          events.push({ record });
+          continue;
+        }
         try {
-          events.push('site' in record ? { event: buildCallEvent(record, settings), site: record.site } : { event: buildManualEvent(record, settings), site: undefined });
+          events.push({ event: buildManualEvent(record, settings) });
         } catch (error) {
           // The runtime's own code: should it fail, the operator hears of it, the application never.
           reportOnce('build-event', `building an event failed: ${String(error)}`);
         }
       }
       if (droppedSinceLastReport > 0) {
-        events.push({ event: buildDroppedEvent(droppedSinceLastReport, nextSequence()), site: undefined });
+        events.push({ event: buildDroppedEvent(droppedSinceLastReport, nextSequence()) });
         droppedSinceLastReport = 0;
       }
-      deliver(sinks, events);
+      deliver(sinks, events, settings);
       totals.delivered += events.length;
     }
   } finally {

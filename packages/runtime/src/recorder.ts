@@ -37,6 +37,8 @@ function record(context: CallContext): void {
     const endTime = performance.now();
     const { site, failed } = context;
     if (!admit(failed || AUDIT_KINDS.has(site.kind))) return;
+    const correlation = currentCorrelation();
+    // Every field written out, in one literal: a spread into a literal makes a slower object.
     enqueue({
       site,
       sequence: nextSequence(),
@@ -47,7 +49,10 @@ function record(context: CallContext): void {
       args: summarizeArguments(context.args, site.args),
       result: failed ? undefined : summarize(context.result, undefined),
       error: failed ? captureError(context.error) : undefined,
-      ...currentCorrelation(),
+      requestId: correlation.requestId,
+      clientId: correlation.clientId,
+      traceId: correlation.traceId,
+      spanId: correlation.spanId,
     });
   } catch (error) {
     reportOnce('record', `recording a call failed: ${String(error)}`);

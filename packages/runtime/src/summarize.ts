@@ -1,5 +1,6 @@
 import type { SiteArgumentRole } from './contract.js';
 import { constructorName, isObjectLike, readProperty } from './describe.js';
+import { constantSummary } from './json.js';
 import { PendingPath, PendingText, type Summary } from './summary.js';
 import { dtypeName, isDtype, isTensor, readShape, summarizeTensor } from './tensor.js';
 
@@ -10,6 +11,25 @@ const METADATA_ROLES: ReadonlySet<SiteArgumentRole> = new Set(['shape', 'axis', 
 const LISTED_ITEMS = 8;
 const LISTED_KEYS = 16;
 const MAX_METADATA_ARRAY = 32;
+
+// The summaries that say only what a value is: the same few for every call, so shared (json.ts).
+const NUMBER = constantSummary({ type: 'number' });
+const BOOLEAN = constantSummary({ type: 'boolean' });
+const BIGINT = constantSummary({ type: 'bigint' });
+const SYMBOL = constantSummary({ type: 'symbol' });
+const MAX_TYPE_SUMMARIES = 1024;
+const typeSummaries = new Map<string, Summary>();
+
+/** `{ type: name }`, one shared object per class name (the table is cleared if it ever fills). */
+function typeSummary(name: string): Summary {
+  let summary = typeSummaries.get(name);
+  if (summary === undefined) {
+    if (typeSummaries.size >= MAX_TYPE_SUMMARIES) typeSummaries.clear();
+    summary = constantSummary({ type: name });
+    typeSummaries.set(name, summary);
+  }
+  return summary;
+}
 
 /**
  * Summarises one value for an event, given the role the call site says it plays (`undefined`
@@ -33,16 +53,16 @@ function summarizeUnguarded(value: unknown, role: SiteArgumentRole | undefined):
     case 'string':
       return role === 'path' || role === 'path-or-weights' ? new PendingPath(value) : new PendingText(value);
     case 'number':
-      if (!isMetadata(role)) return { type: 'number' };
+      if (!isMetadata(role)) return NUMBER;
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
-      return isMetadata(role) ? value : { type: 'boolean' };
+      return isMetadata(role) ? value : BOOLEAN;
     case 'bigint':
-      return isMetadata(role) ? value.toString() : { type: 'bigint' };
+      return isMetadata(role) ? value.toString() : BIGINT;
     case 'symbol':
-      return { type: 'symbol' };
+      return SYMBOL;
     case 'function':
-      return { type: constructorName(value) };
+      return typeSummary(constructorName(value));
     case 'object':
       return value === null ? null : summarizeObject(value, role);
   }
@@ -52,7 +72,7 @@ function summarizeUnguarded(value: unknown, role: SiteArgumentRole | undefined):
 export function summarizeReceiver(self: unknown, receiver: 'tensor' | 'module' | 'other' | null): Summary | undefined {
   if (receiver === null) return undefined;
   if (receiver === 'tensor') return summarize(self, 'tensor');
-  return isObjectLike(self) ? { type: constructorName(self) } : summarize(self, 'other');
+  return isObjectLike(self) ? typeSummary(constructorName(self)) : summarize(self, 'other');
 }
 
 /** Every argument, each with its role; the last role repeats for further arguments. */
@@ -80,7 +100,7 @@ function summarizeObject(value: object, role: SiteArgumentRole | undefined): Sum
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype === Object.prototype || prototype === null) return summarizePlainObject(value, role);
-  return { type: constructorName(value) };
+  return typeSummary(constructorName(value));
 }
 
 function summarizeArray(array: readonly unknown[], role: SiteArgumentRole | undefined): Summary {

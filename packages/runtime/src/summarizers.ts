@@ -20,5 +20,6 @@ export function summarizeValue(value: unknown, role?: SiteArgumentRole): JsonVal
 export function summarizeTensor(value: unknown): TensorSummary | undefined {
   if (!isObjectLike(value) || !isTensor(value)) return undefined;
   const summary = summarizeTensorObject(value);
-  return { ...summary, dtype: neutralizeValue(summary.dtype) as string };
+  // A copy: the runtime shares its summaries between events, frozen; the caller gets its own.
+  return { ...summary, shape: [...summary.shape], dtype: neutralizeValue(summary.dtype) as string };
 }

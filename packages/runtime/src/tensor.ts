@@ -1,4 +1,5 @@
 import { constructorName, readProperty } from './describe.js';
+import { constantSummary } from './json.js';
 import { alreadyLoaded, resolveOptional } from './optional-module.js';
 
 /** What an event says about a tensor: metadata MLX keeps on the array, never its contents. */
@@ -83,19 +84,57 @@ export function isDtype(value: object): boolean {
  * `tolist`, `toString`, `valueOf`) are never called.
  */
 export function summarizeTensor(tensor: object): TensorSummary {
-  const shape = readShape(tensor);
-  const dtype = describeDtype(readProperty(tensor, 'dtype'));
+  const dimensions = shapeProperty(tensor);
+  const dtype = describeDtype(dtypeProperty(tensor));
+  if (dtype.itemSize !== undefined && isShape(dimensions)) return sharedSummary(dtype, dtype.itemSize, dimensions);
+  const shape = shapeOf(dimensions);
   const size = shape.reduce((product, dimension) => product * dimension, 1);
   const nbytes = dtype.itemSize === undefined ? numberOr(readProperty(tensor, 'nbytes'), -1) : size * dtype.itemSize;
   return { type: 'tensor', shape, dtype: dtype.name, size, nbytes };
 }
 
+// Calls see the same few shapes again and again (a model's input and output, a scalar loss):
+// the summaries of each dtype's latest shapes are kept and shared, frozen, by the records that
+// need them, so a call allocates no summary and a drain writes each one's JSON once.
+const SHARED_SHAPES_PER_DTYPE = 8;
+
+function sharedSummary(dtype: DtypeDescription, itemSize: number, dimensions: readonly number[]): TensorSummary {
+  for (const summary of dtype.recent) {
+    if (sameShape(summary.shape, dimensions)) return summary;
+  }
+  const shape = Object.freeze(dimensions.slice());
+  const size = shape.reduce((product, dimension) => product * dimension, 1);
+  const summary: TensorSummary = constantSummary({ type: 'tensor', shape, dtype: dtype.name, size, nbytes: size * itemSize });
+  if (dtype.recent.length === SHARED_SHAPES_PER_DTYPE) dtype.recent.shift();
+  dtype.recent.push(summary);
+  return summary;
+}
+
+/** A shape as MLX gives it: an array of at most 32 numbers (anything else is filtered by `shapeOf`). */
+function isShape(value: unknown): value is readonly number[] {
+  if (!Array.isArray(value) || value.length > MAX_DIMENSIONS) return false;
+  for (const dimension of value as readonly unknown[]) {
+    if (typeof dimension !== 'number') return false;
+  }
+  return true;
+}
+
+function sameShape(shape: readonly number[], dimensions: readonly number[]): boolean {
+  if (shape.length !== dimensions.length) return false;
+  for (let index = 0; index < shape.length; index++) {
+    if (shape[index] !== dimensions[index]) return false;
+  }
+  return true;
+}
+
 interface DtypeDescription {
   readonly name: string;
   readonly itemSize: number | undefined;
+  /** The latest summaries of tensors of this dtype, oldest first. */
+  readonly recent: TensorSummary[];
 }
 
-const UNKNOWN_DTYPE: DtypeDescription = { name: 'unknown', itemSize: undefined };
+const UNKNOWN_DTYPE: DtypeDescription = { name: 'unknown', itemSize: undefined, recent: [] };
 
 // MLX hands out one immutable object per dtype (`a.dtype === mx.float32`), and printing one
 // costs a native call: describe each once.
@@ -109,6 +148,7 @@ function describeDtype(dtype: unknown): DtypeDescription {
     description = {
       name: isDtype(dtype) ? dtypeName(dtype) : constructorName(dtype),
       itemSize: typeof itemSize === 'number' && Number.isFinite(itemSize) ? itemSize : undefined,
+      recent: [],
     };
     dtypeDescriptions.set(dtype, description);
   }
@@ -121,9 +161,31 @@ export function dtypeName(dtype: object): string {
   return String(dtype);
 }
 
+// `readProperty` with the key written out: each load site then sees MLX arrays only, and V8 calls
+// the native getter directly rather than through a lookup shared by every key.
+function shapeProperty(tensor: object): unknown {
+  try {
+    return (tensor as { shape?: unknown }).shape;
+  } catch {
+    return undefined;
+  }
+}
+
+function dtypeProperty(tensor: object): unknown {
+  try {
+    return (tensor as { dtype?: unknown }).dtype;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The shape alone, for lists of tensors. */
 export function readShape(tensor: object): number[] {
-  const shape = readProperty(tensor, 'shape');
+  return shapeOf(shapeProperty(tensor));
+}
+
+/** The numbers of a shape, at most 32, as a new array. */
+function shapeOf(shape: unknown): number[] {
   if (!Array.isArray(shape)) return [];
   const dimensions: number[] = [];
   for (const dimension of shape.slice(0, MAX_DIMENSIONS) as unknown[]) {

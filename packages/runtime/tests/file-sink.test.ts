@@ -78,6 +78,17 @@ describe('fileSink', () => {
     expect(kept.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('writes every line byte for byte, ASCII or not, in batches larger than its buffer', () => {
+    const path = join(root, 'encoding.jsonl');
+    const sink = fileSink({ path });
+    const texts = ['plain', 'café', '日本語', 'emoji \u{1F600}', 'lone \ud800 surrogate', 'latin1 \u00ff\u0080'];
+    const lines = Array.from({ length: 3000 }, (_, index) => `${JSON.stringify({ index, text: texts[index % texts.length], padding: 'x'.repeat(index % 97) })}\n`);
+    sink.write(batch(lines.slice(0, 2500)));
+    sink.write(batch(lines.slice(2500)));
+    sink.close?.();
+    expect(readFileSync(path)).toEqual(Buffer.from(lines.join(''), 'utf8'));
+  });
+
   it('reopens after a failure once the cause is gone', () => {
     const path = join(root, 'healing.jsonl');
     symlinkSync(join(root, 'elsewhere.txt'), path);

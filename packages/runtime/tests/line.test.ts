@@ -4,7 +4,9 @@ import { buildCallEvent, type CallRecord } from '../src/event.js';
 import { site } from '../src/instrument.js';
 import { CALL_EVENT_KEYS, callEventLine } from '../src/line.js';
 import { redactionSettings, setRedactionSettings } from '../src/settings.js';
+import { summarize, summarizeReceiver } from '../src/summarize.js';
 import { PendingPath, PendingText, type Summary } from '../src/summary.js';
+import { mx, type Dtype } from './support/mlx.js';
 
 // The line sinks' fast path writes an event's JSON in pieces: it must give the very line that
 // serialising the whole event gives, for every shape of record and every redaction setting.
@@ -26,6 +28,14 @@ const SUMMARIES: readonly Summary[] = [
   new PendingPath(`/models/${CONTROL}/weights.safetensors`),
   { type: 'weights', count: 2, names: ['layer.weight', CONTROL] },
   [1, 2, 3],
+  // What the hot path makes of real values: shared summaries whose JSON is written once.
+  summarize(mx.full([2, 3], 1), 'tensor'),
+  summarize(mx.full([], 1), undefined),
+  summarize(4.5, undefined),
+  summarizeReceiver(new (class Model {
+    readonly layers = 2;
+  })(), 'module') ?? null,
+  summarize({ [CONTROL]: 1, b: [mx.full([1], 2)] }, 'option'),
 ];
 
 function record(index: number): CallRecord {
@@ -64,9 +74,9 @@ describe('the line of a call event, written in pieces', () => {
         for (let index = 0; index < 120; index++) {
           const rec = record(index);
           const event = buildCallEvent(rec, redactionSettings());
-          expect(callEventLine(rec.site, event)).toBe(toJsonLine(event));
+          expect(callEventLine(rec, redactionSettings())).toBe(toJsonLine(event));
           // Twice: the second line comes from the site's cached pieces.
-          expect(callEventLine(rec.site, event)).toBe(toJsonLine(event));
+          expect(callEventLine(rec, redactionSettings())).toBe(toJsonLine(event));
         }
       } finally {
         setRedactionSettings({ hmacKey: null, paths: 'full', serviceName: undefined });
@@ -84,9 +94,28 @@ describe('the line of a call event, written in pieces', () => {
 
   it('escapes what no log line carries raw', () => {
     const rec = record(0);
-    const line = callEventLine(rec.site, buildCallEvent(rec, redactionSettings()));
+    const line = callEventLine(rec, redactionSettings());
     expect(line.endsWith('}\n')).toBe(true);
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point.
     expect(line.slice(0, -1)).not.toMatch(/[\n\u0007\u2028\u202e\u009b]/);
+  });
+});
+
+describe('shared tensor summaries', () => {
+  it('are shared only by tensors of the same dtype and shape, and say what each tensor is', () => {
+    const a = summarize(mx.full([2, 3], 1), 'tensor');
+    expect(summarize(mx.full([2, 3], 7), 'tensor')).toBe(a);
+    expect(a).toEqual({ type: 'tensor', shape: [2, 3], dtype: 'float32', size: 6, nbytes: 24 });
+    expect(summarize(mx.full([3, 2], 1), 'tensor')).toEqual({ type: 'tensor', shape: [3, 2], dtype: 'float32', size: 6, nbytes: 24 });
+    const int32 = (mx as unknown as { int32: Dtype }).int32;
+    const Tensor = mx.array as unknown as new (values: number[][], dtype: Dtype) => object;
+    const int = summarize(new Tensor([[1, 2, 3], [4, 5, 6]], int32), 'tensor');
+    expect(int).toEqual({ type: 'tensor', shape: [2, 3], dtype: 'int32', size: 6, nbytes: 24 });
+    expect(int).not.toBe(a);
+    // Many shapes in turn: each summary stays right once older ones are no longer kept.
+    for (let length = 1; length <= 20; length++) {
+      expect(summarize(mx.full([length], 0), 'tensor')).toEqual({ type: 'tensor', shape: [length], dtype: 'float32', size: length, nbytes: 4 * length });
+    }
+    expect(summarize(mx.full([2, 3], 1), 'tensor')).toEqual(a);
   });
 });

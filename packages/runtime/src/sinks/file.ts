@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AuditSink } from './sink.js';
+import { LINES_PER_JOIN, LineBuffer } from './line-buffer.js';
 import { writeFully } from './write-fully.js';
 
 export interface FileSinkOptions {
@@ -34,6 +35,7 @@ class RotatingFile implements AuditSink {
   readonly name = 'file';
   private fd: number | undefined;
   private size = 0;
+  private readonly pending = new LineBuffer();
 
   constructor(
     private readonly path: string,
@@ -43,21 +45,22 @@ class RotatingFile implements AuditSink {
 
   write(batch: { readonly lines: readonly string[] }): void {
     this.open();
-    // Lines are joined and encoded once per write (a buffer per line costs more than the line).
-    let chunk = '';
-    let chunkBytes = 0;
-    for (const line of batch.lines) {
-      const bytes = Buffer.byteLength(line, 'utf8');
-      if (this.size + chunkBytes > 0 && this.size + chunkBytes + bytes > this.maxBytes) {
-        this.append(chunk, chunkBytes);
-        chunk = '';
-        chunkBytes = 0;
-        this.rotate();
+    const { lines } = batch;
+    const pending = this.pending;
+    try {
+      // Encoded into one buffer, joined a group at a time (see LINES_PER_JOIN), written once
+      // per batch, or once per file when the batch takes the file past its size.
+      for (let start = 0; start < lines.length; start += LINES_PER_JOIN) {
+        const group = lines.slice(start, start + LINES_PER_JOIN);
+        const text = group.join('');
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (this.size + pending.length + bytes <= this.maxBytes) pending.append(text, bytes);
+        else this.appendRotating(group);
       }
-      chunk += line;
-      chunkBytes += bytes;
+      this.flush();
+    } finally {
+      pending.clear();
     }
-    this.append(chunk, chunkBytes);
   }
 
   close(): void {
@@ -86,10 +89,26 @@ class RotatingFile implements AuditSink {
     }
   }
 
-  private append(chunk: string, bytes: number): void {
-    if (bytes === 0 || this.fd === undefined) return;
-    writeFully(this.fd, Buffer.from(chunk, 'utf8'));
-    this.size += bytes;
+  /** Line by line, rotating before a line that would take the file past its size. */
+  private appendRotating(lines: readonly string[]): void {
+    const pending = this.pending;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line, 'utf8');
+      if (this.size + pending.length > 0 && this.size + pending.length + bytes > this.maxBytes) {
+        this.flush();
+        this.rotate();
+      }
+      pending.append(line, bytes);
+    }
+  }
+
+  /** Writes what is pending. */
+  private flush(): void {
+    const pending = this.pending;
+    if (pending.length === 0 || this.fd === undefined) return;
+    writeFully(this.fd, pending.contents());
+    this.size += pending.length;
+    pending.clear();
   }
 
   /** `<path>.<n>` becomes `<path>.<n+1>` (the oldest is overwritten), `<path>` becomes `<path>.1`. */

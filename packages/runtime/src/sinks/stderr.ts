@@ -1,3 +1,4 @@
+import { LINES_PER_JOIN, LineBuffer } from './line-buffer.js';
 import type { AuditSink } from './sink.js';
 import { writeFully } from './write-fully.js';
 
@@ -7,10 +8,20 @@ import { writeFully } from './write-fully.js';
  * waits in a stream buffer when the process exits.
  */
 export function stderrSink(): AuditSink {
+  const pending = new LineBuffer();
   return {
     name: 'stderr',
     write(batch) {
-      writeFully(2, Buffer.from(batch.lines.join(''), 'utf8'));
+      const { lines } = batch;
+      try {
+        for (let start = 0; start < lines.length; start += LINES_PER_JOIN) {
+          const text = lines.slice(start, start + LINES_PER_JOIN).join('');
+          pending.append(text, Buffer.byteLength(text, 'utf8'));
+        }
+        writeFully(2, pending.contents());
+      } finally {
+        pending.clear();
+      }
     },
   };
 }
