@@ -49,7 +49,9 @@ await runScenario('runtime-call', async ({ quick }, notes) => {
         // The forward pass costs ~100 times the scalar read: fewer iterations keep its rounds comparable in length.
         const iterations = binding === 'forward' ? Math.max(1000, Math.floor(settings.callIterations / 50)) : settings.callIterations;
         const gcFlags = config.mode === 'alloc' ? ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'] : ['--expose-gc'];
-        const run = runNode({ label, env: config.env, args: [...gcFlags, DRIVER, builds.plain, builds[config.build], binding, String(iterations), config.mode] });
+        // The no-subscriber runs also time a second uninstrumented copy: the A/A control.
+        const control = name === 'no-subscriber' ? ['control'] : [];
+        const run = runNode({ label, env: config.env, args: [...gcFlags, DRIVER, builds.plain, builds[config.build], binding, String(iterations), config.mode, ...control] });
         const result = lastJsonLine(run, label);
         checkCounters(config, result, label);
         if (config.events === 'every-call') {
@@ -60,7 +62,11 @@ await runScenario('runtime-call', async ({ quick }, notes) => {
         if (config.mode === 'alloc') {
           push(`${binding}.added-bytes`, result.auditedBytesPerCall - result.plainBytesPerCall);
         } else {
-          if (name === 'no-subscriber') push(`${binding}.plain-ns`, result.plainNs);
+          if (name === 'no-subscriber') {
+            push(`${binding}.plain-ns`, result.plainNs);
+            if (typeof result.controlNs !== 'number') throw new MeasurementError(`${label}: the driver took no control measurement`);
+            push(`${binding}.control`, result.controlNs);
+          }
           push(`${binding}.${name}`, result.addedNs);
         }
       }
@@ -74,13 +80,16 @@ await runScenario('runtime-call', async ({ quick }, notes) => {
     const what = BINDINGS[binding].label;
     figures.push(figure(`runtime-call.${binding}.uninstrumented`, `${what}: uninstrumented call`, 'ns', get(`${binding}.plain-ns`)));
     figures.push(figure(`runtime-call.${binding}.no-subscriber`, `${what}: added by instrumentation, no subscriber`, 'ns', get(`${binding}.no-subscriber`)));
+    figures.push(figure(`runtime-call.${binding}.control`, `${what}: A/A control, a second uninstrumented copy minus the first (the method's resolution)`, 'ns', get(`${binding}.control`)));
     figures.push(figure(`runtime-call.${binding}.no-subscriber-bytes`, `${what}: heap bytes added per call, no subscriber`, 'B', get(`${binding}.added-bytes`)));
     figures.push(figure(`runtime-call.${binding}.file-sink`, `${what}: added per call with an event to the JSONL file (amortised)`, 'µs', get(`${binding}.file-sink`).map((ns) => ns / 1000)));
     figures.push(figure(`runtime-call.${binding}.errors-only`, `${what}: added per call, sink on, kind in errors-only mode`, 'ns', get(`${binding}.errors-only`)));
   }
   notes.push(
     'Per call: the tsc and tspc builds of programs/calls.ts run in one process, alternating 7 timed rounds (ABBA order) after a warm-up; a sample is the median over rounds of (instrumented − uninstrumented) ns per call, one sample per process. Event-loop turns every 1,000 calls let the runtime drain, so serialisation and the file writes are inside the timed rounds.',
+    '`forward`: the model (programs/shared.ts) is compiled by the same build, so one call of `model.forward` also passes through its three inner sites (two `Linear` forwards and `relu`, layer composition and tensor operations: errors-only by default, no event); the inference event is one per call.',
     'Every run checks the runtime counters: one event recorded and delivered per measured call with the file sink, none without a subscriber or in errors-only mode, nothing dropped, no sink failure; and the file holds events of the measured binding.',
+    'A/A control: in the no-subscriber runs a second copy of the uninstrumented build, loaded as its own module instance (its own model), is timed in the same rounds; its difference from the first copy is what the method reports when nothing differs. An added cost within that spread is not resolved from noise.',
     'Allocation: heap bytes per call from `process.memoryUsage().heapUsed` before and after 2,000 calls, right after `gc()`, in windows where a `gc` PerformanceObserver saw no collection (16 MB semi-spaces); the figure is the instrumented build minus the uninstrumented one. A control that allocates one object per call must show ≥ 8 bytes, or the run fails. Timed rounds also start right after `gc()`.',
   );
   return figures;

@@ -2,14 +2,18 @@
 // and alternates timed rounds between them, so their difference is measured in one process, one
 // JIT and one machine state. Usage:
 //   node --expose-gc [--min-semi-space-size=16 --max-semi-space-size=16] call-driver.mjs \
-//     <plain dir> <audited dir> <cheap|forward> <iterations> <time|alloc>
+//     <plain dir> <audited dir> <cheap|forward> <iterations> <time|alloc> [control]
+// With `control`, time mode also runs a second, separately loaded copy of the uninstrumented
+// build in the same rounds: the copy's difference from the first is what the method reads when
+// nothing differs (its resolution), reported next to what instrumentation adds.
 // Prints one JSON line. The runtime reads its configuration (MLX_AUDIT_*) when the audited build loads.
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import { pathToFileURL } from 'node:url';
 
-const [plainDir, auditedDir, bindingArgument, iterationsText, mode] = process.argv.slice(2);
+const [plainDir, auditedDir, bindingArgument, iterationsText, mode, controlArgument] = process.argv.slice(2);
+const withControl = controlArgument === 'control';
 if (plainDir === undefined || auditedDir === undefined || (bindingArgument !== 'cheap' && bindingArgument !== 'forward')) {
   throw new Error('usage: call-driver.mjs <plain dir> <audited dir> <cheap|forward> <iterations> <time|alloc>');
 }
@@ -27,6 +31,9 @@ const ALLOCATION_CALLS = 2000;
 const plain = await import(pathToFileURL(join(plainDir, 'calls.js')).href);
 /** @type {CallsModule} */
 const audited = await import(pathToFileURL(join(auditedDir, 'calls.js')).href);
+// Another URL is another module instance: its own model, closures and JIT feedback.
+/** @type {CallsModule | undefined} */
+const copy = withControl ? await import(`${pathToFileURL(join(plainDir, 'calls.js')).href}?control`) : undefined;
 const runtime = await import('@mlx-audit/runtime');
 
 function nextTurn() {
@@ -123,6 +130,7 @@ function counters() {
 for (let round = 0; round < 2; round++) {
   await timed(plain[binding], Math.max(BATCH, Math.floor(iterations / 5)));
   await timed(audited[binding], Math.max(BATCH, Math.floor(iterations / 5)));
+  if (copy !== undefined) await timed(copy[binding], Math.max(BATCH, Math.floor(iterations / 5)));
 }
 const before = counters();
 /** @type {Record<string, unknown>} */
@@ -134,19 +142,18 @@ if (mode === 'alloc') {
   const plainNs = [];
   /** @type {number[]} */
   const auditedNs = [];
+  /** @type {number[]} */
+  const copyNs = [];
+  /** @type {[number[], CallsModule][]} */
+  const order = [[plainNs, plain], [auditedNs, audited], ...(copy === undefined ? [] : /** @type {[number[], CallsModule][]} */ ([[copyNs, copy]]))];
   for (let round = 0; round < ROUNDS; round++) {
-    // ABBA order, so a drift of the machine weighs on both builds alike.
-    if (round % 2 === 0) {
-      plainNs.push(await timed(plain[binding], iterations));
-      auditedNs.push(await timed(audited[binding], iterations));
-    } else {
-      auditedNs.push(await timed(audited[binding], iterations));
-      plainNs.push(await timed(plain[binding], iterations));
-    }
+    // Forwards then backwards (ABBA), so a drift of the machine weighs on every build alike.
+    for (const [samples, build] of round % 2 === 0 ? order : [...order].reverse()) samples.push(await timed(build[binding], iterations));
   }
   const addedNs = auditedNs.map((ns, i) => ns - /** @type {number} */ (plainNs[i]));
-  result = { plainNs: median(plainNs), auditedNs: median(auditedNs), addedNs: median(addedNs), auditedCalls: ROUNDS * iterations };
+  const controlNs = copyNs.map((ns, i) => ns - /** @type {number} */ (plainNs[i]));
+  result = { plainNs: median(plainNs), auditedNs: median(auditedNs), addedNs: median(addedNs), auditedCalls: ROUNDS * iterations, ...(copy === undefined ? {} : { controlNs: median(controlNs) }) };
 }
 const after = counters();
-if (plain.keptValue() === undefined || audited.keptValue() === undefined) throw new Error('a build made no call');
+if (plain.keptValue() === undefined || audited.keptValue() === undefined || (copy !== undefined && copy.keptValue() === undefined)) throw new Error('a build made no call');
 process.stdout.write(`${JSON.stringify({ binding, mode, ...result, audit: { before, after } })}\n`);

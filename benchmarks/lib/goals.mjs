@@ -43,7 +43,7 @@ export const SECTIONS = [
   {
     scenario: 'runtime-call',
     title: 'Runtime cost per call (real MLX)',
-    ids: BINDINGS.flatMap((binding) => ['uninstrumented', 'no-subscriber', 'no-subscriber-bytes', 'file-sink', 'errors-only'].map((what) => `runtime-call.${binding}.${what}`)),
+    ids: BINDINGS.flatMap((binding) => ['uninstrumented', 'no-subscriber', 'control', 'no-subscriber-bytes', 'file-sink', 'errors-only'].map((what) => `runtime-call.${binding}.${what}`)),
   },
   {
     scenario: 'runtime-sink',
