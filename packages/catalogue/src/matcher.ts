@@ -22,6 +22,11 @@ export interface MatcherOptions {
    * passes its caching wrapper, so the matcher and the caller share one set of answers.
    */
   readonly checker?: TS.TypeChecker;
+  /**
+   * Keep each node's match (default false): for analyses that ask about the same call again
+   * (every pass over a loop, several rules); a single pass, such as the transformer's, asks once.
+   */
+  readonly memoizeMatches?: boolean;
 }
 
 /** One argument of a matched call and what it carries. */
@@ -121,7 +126,7 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   return matcher;
 
   function match(node: TS.Node): BindingMatch | undefined {
-    // Analyses ask about a call once per pass over its function, and several analyses ask.
+    if (options.memoizeMatches !== true) return matchUncached(node);
     let found = matches.get(node);
     if (found === undefined) {
       found = matchUncached(node) ?? null;
@@ -142,8 +147,12 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     if (callee.kind === ts.SyntaxKind.SuperKeyword) return matchSuperCall(call);
     const receiver = receiverOf(callee);
     let signature: TS.Signature | undefined;
-    let hit = firstResolved(declarationsOfExpression(callee));
-    if (hit === undefined) {
+    const declarations = [...declarationsOfExpression(callee)];
+    let hit = firstResolved(declarations);
+    // A call of a function or method resolves to one of its declarations, which were just
+    // looked at: only a value (a variable, a parameter, a property) can hide an MLX function,
+    // and resolving the signature of every other call in the program costs the checker dearly.
+    if (hit === undefined && !(declarations.length > 0 && declarations.every(isFunctionOrMethod))) {
       // The callee is no name (`pick()(x)` where `pick` returns `mx.exp`): the signature's declaration decides.
       signature = checker.getResolvedSignature(call);
       const declaration = signature?.declaration;
@@ -438,6 +447,10 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
         yield* property?.declarations ?? [];
       }
     }
+  }
+
+  function isFunctionOrMethod(declaration: TS.Declaration): boolean {
+    return ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration);
   }
 
   function classDeclarations(expression: TS.Expression): TS.Declaration[] {

@@ -94,6 +94,11 @@ const { gelu } = nn;
 const a = mx.ones([2, 2]);
 function pick(): typeof mx.exp { return mx.exp; }
 export const r = [matmul(a, a), mm(a, a), relu(a), gelu(a), pick()(a)];
+let act = mx.exp;
+act = mx.log;
+export function apply(f: typeof mx.sqrt, x: mx.array) { return f(x); }
+function twice(x: mx.array) { return x; }
+export const s = [act(a), apply(mx.sqrt, a), twice(a)];
 `,
   });
 
@@ -105,6 +110,13 @@ export const r = [matmul(a, a), mm(a, a), relu(a), gelu(a), pick()(a)];
   });
   it('returned from a function', () => {
     expect(summary(project.matchText('pick()(a)'))).toMatchObject({ id: 'core.exp', roles: ['array:tensor'] });
+  });
+  it('held in a variable that is reassigned, or in a parameter (by the resolved signature)', () => {
+    expect(summary(project.matchText('act(a)'))).toMatchObject({ id: 'core.exp' });
+    expect(summary(project.matchText('f(x)'))).toMatchObject({ id: 'core.sqrt', roles: ['array:tensor'] });
+  });
+  it('not a call of the user’s own function that takes and returns tensors', () => {
+    expect(project.matchText('twice(a)')).toBeUndefined();
   });
   it('compiled activations held in constants', () => {
     expect(summary(project.matchText('relu(a)'))).toMatchObject({ id: 'nn.relu', kind: 'tensor-operation', roles: ['x:tensor'] });

@@ -235,7 +235,7 @@ export interface SharedFacts {
 
 export function createSharedFacts(ts: typeof TS, program: TS.Program, options: ResolvedTaintOptions): SharedFacts {
   const checker = memoChecker(program);
-  const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages, checker });
+  const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages, checker, memoizeMatches: true });
   const secretNames = new Map<string, boolean>();
   const isSecretName = (name: string): boolean => {
     let secret = secretNames.get(name);
