@@ -1,8 +1,9 @@
-import type { CatalogueMatcher } from '@mlx-audit/catalogue';
+import type { BindingMatch, CatalogueMatcher } from '@mlx-audit/catalogue';
 import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import type { ResolvedConfig } from './config.js';
 import { warning, type DiagnosticSink } from './diagnostics.js';
+import { propertyName, uniqueName } from './names.js';
 import { rewriteCall, rewriteNew, UnsupportedConstruct, type RewriteContext } from './rewrite.js';
 import { describeSite } from './sites.js';
 
@@ -27,14 +28,15 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   if (sourceFile.isDeclarationFile || sourceFile.fileName.includes('/node_modules/') || isInstrumented(ts, sourceFile)) return sourceFile;
 
   const factory = context.factory;
-  const runtime = factory.createUniqueName(RUNTIME_NAMESPACE);
+  const runtime = uniqueName(ts, factory, RUNTIME_NAMESPACE);
   const rc: RewriteContext = { ts, context, runtime };
   const sites: TS.Statement[] = [];
   const file = program.relativePath(sourceFile.fileName);
 
-  const siteFor = (node: TS.CallExpression | TS.NewExpression, match: NonNullable<ReturnType<CatalogueMatcher['match']>>, mode: 'event' | 'errors'): TS.Identifier => {
-    const name = factory.createUniqueName(`${RUNTIME_NAMESPACE}_site_${sites.length}`);
-    const descriptor = describeSite(ts, node, match, mode, file);
+  const enclosingNames = new Map<TS.Node, string | null>();
+  const siteFor = (node: TS.CallExpression | TS.NewExpression, match: BindingMatch, mode: 'event' | 'errors'): TS.Identifier => {
+    const name = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_site_${sites.length}`);
+    const descriptor = describeSite(ts, node, match, mode, file, enclosingNames);
     sites.push(
       factory.createVariableStatement(
         undefined,
@@ -44,7 +46,7 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
               name,
               undefined,
               undefined,
-              factory.createCallExpression(factory.createPropertyAccessExpression(runtime, INSTRUMENT_FUNCTIONS.site), undefined, [literal(factory, descriptor)]),
+              factory.createCallExpression(factory.createPropertyAccessExpression(runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.site)), undefined, [literal(ts, factory, descriptor)]),
             ),
           ],
           ts.NodeFlags.Const,
@@ -103,13 +105,13 @@ function isDirective(ts: typeof TS, statement: TS.Statement): boolean {
 }
 
 /** A JSON-like constant as an object literal (the descriptor's fields are strings, numbers, lists, null). */
-function literal(factory: TS.NodeFactory, value: unknown): TS.Expression {
+function literal(ts: typeof TS, factory: TS.NodeFactory, value: unknown): TS.Expression {
   if (value === null) return factory.createNull();
   if (typeof value === 'string') return factory.createStringLiteral(value);
   if (typeof value === 'number') return factory.createNumericLiteral(value);
   if (typeof value === 'boolean') return value ? factory.createTrue() : factory.createFalse();
-  if (Array.isArray(value)) return factory.createArrayLiteralExpression(value.map((item) => literal(factory, item)));
+  if (Array.isArray(value)) return factory.createArrayLiteralExpression(value.map((item) => literal(ts, factory, item)));
   return factory.createObjectLiteralExpression(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => factory.createPropertyAssignment(factory.createIdentifier(key), literal(factory, item))),
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => factory.createPropertyAssignment(propertyName(ts, factory, key), literal(ts, factory, item))),
   );
 }

@@ -1,5 +1,6 @@
 import { INSTRUMENT_FUNCTIONS } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
+import { propertyName, uniqueName } from './names.js';
 
 /** What a rewrite needs besides the node: the `ts` of the compilation and the file's names. */
 export interface RewriteContext {
@@ -71,16 +72,16 @@ export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, nod
   });
   const argumentList = (): TS.Expression[] => args.map(({ value, spread }) => (spread ? factory.createSpreadElement(value) : value));
   const runtimeCall = factory.createCallExpression(
-    factory.createPropertyAccessExpression(rc.runtime, INSTRUMENT_FUNCTIONS.call),
+    factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.call)),
     undefined,
     [site, thisArg, fn, factory.createArrayLiteralExpression(argumentList())],
   );
   const plainCall =
     ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)
-      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [thisArg, ...argumentList()])
+      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, propertyName(ts, factory, 'call')), undefined, [thisArg, ...argumentList()])
       : factory.createCallExpression(fn, undefined, argumentList());
   const invoke = factory.createConditionalExpression(
-    hasSubscribers(factory, site),
+    hasSubscribers(ts, factory, site),
     undefined,
     runtimeCall,
     undefined,
@@ -121,12 +122,12 @@ export function rewriteNew(rc: RewriteContext, node: TS.NewExpression, site: TS.
     return ts.isSpreadElement(argument) ? factory.createSpreadElement(value) : value;
   });
   const construct = factory.createCallExpression(
-    factory.createPropertyAccessExpression(rc.runtime, INSTRUMENT_FUNCTIONS.construct),
+    factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.construct)),
     undefined,
     [site, target, factory.createArrayLiteralExpression(args)],
   );
   const plain = factory.createNewExpression(target, undefined, args);
-  steps.push(factory.createConditionalExpression(hasSubscribers(factory, site), undefined, construct, undefined, plain));
+  steps.push(factory.createConditionalExpression(hasSubscribers(ts, factory, site), undefined, construct, undefined, plain));
   return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression(steps)), node);
 }
 
@@ -157,8 +158,8 @@ function nullish(factory: TS.NodeFactory, value: TS.Expression): TS.Expression {
   return factory.createEquality(value, factory.createNull());
 }
 
-function hasSubscribers(factory: TS.NodeFactory, site: TS.Identifier): TS.Expression {
-  return factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(site, 'channel'), 'hasSubscribers');
+function hasSubscribers(ts: typeof TS, factory: TS.NodeFactory, site: TS.Identifier): TS.Expression {
+  return factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(site, propertyName(ts, factory, 'channel')), propertyName(ts, factory, 'hasSubscribers'));
 }
 
 function assign(factory: TS.NodeFactory, target: TS.Identifier, value: TS.Expression): TS.Expression {
@@ -167,7 +168,7 @@ function assign(factory: TS.NodeFactory, target: TS.Identifier, value: TS.Expres
 
 /** A temporary of the enclosing function (TypeScript moves it out of parameter lists as needed). */
 function temp(rc: RewriteContext, base: string): TS.Identifier {
-  const name = rc.context.factory.createUniqueName(base);
+  const name = uniqueName(rc.ts, rc.context.factory, base);
   rc.context.hoistVariableDeclaration(name);
   return name;
 }

@@ -12,6 +12,7 @@ export function describeSite(
   match: BindingMatch,
   mode: SiteMode,
   file: string,
+  enclosingNames?: Map<TS.Node, string | null>,
 ): SiteDescriptor {
   const sourceFile = node.getSourceFile();
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
@@ -28,7 +29,7 @@ export function describeSite(
     file,
     line: line + 1,
     column: character + 1,
-    fn: enclosingFunctionName(ts, node),
+    fn: enclosingFunctionName(ts, node, enclosingNames),
     callee: calleeText(ts, node),
     args,
     receiver,
@@ -55,21 +56,43 @@ function calleeText(ts: typeof TS, node: TS.CallExpression | TS.NewExpression): 
   return strip(node.expression);
 }
 
-/** `predict`, `Model#forward`, `Model.create`, or null at module level. */
-export function enclosingFunctionName(ts: typeof TS, node: TS.Node): string | null {
+/**
+ * `predict`, `Model#forward`, `Model.create`, or null at module level. `cache` (one per file) keeps
+ * the answer for every ancestor walked, so sites in the same function do not walk again.
+ */
+export function enclosingFunctionName(ts: typeof TS, node: TS.Node, cache?: Map<TS.Node, string | null>): string | null {
+  const walked: TS.Node[] = [];
+  let name: string | null = null;
   for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) {
-    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) {
-      if (current.name !== undefined) return current.name.text;
+    const known = cache?.get(current);
+    if (known !== undefined) {
+      name = known;
+      break;
     }
-    if (ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current) || ts.isSetAccessorDeclaration(current) || ts.isConstructorDeclaration(current)) {
-      const owner = ts.isClassLike(current.parent) ? (current.parent.name?.text ?? '(anonymous class)') : '(object)';
-      const member = ts.isConstructorDeclaration(current) ? 'constructor' : current.name.getText();
-      const isStatic = (ts.getCombinedModifierFlags(current) & ts.ModifierFlags.Static) !== 0;
-      return `${owner}${isStatic ? '.' : '#'}${member}`;
-    }
-    if ((ts.isArrowFunction(current) || ts.isFunctionExpression(current)) && ts.isVariableDeclaration(current.parent) && ts.isIdentifier(current.parent.name)) {
-      return current.parent.name.text;
+    walked.push(current);
+    const own = ownName(ts, current);
+    if (own !== undefined) {
+      name = own;
+      break;
     }
   }
-  return null;
+  if (cache !== undefined) for (const ancestor of walked) cache.set(ancestor, name);
+  return name;
+}
+
+/** The name a function-like node gives its body, or undefined when the name comes from further up. */
+function ownName(ts: typeof TS, current: TS.Node): string | undefined {
+  if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) {
+    if (current.name !== undefined) return current.name.text;
+  }
+  if (ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current) || ts.isSetAccessorDeclaration(current) || ts.isConstructorDeclaration(current)) {
+    const owner = ts.isClassLike(current.parent) ? (current.parent.name?.text ?? '(anonymous class)') : '(object)';
+    const member = ts.isConstructorDeclaration(current) ? 'constructor' : current.name.getText();
+    const isStatic = (ts.getCombinedModifierFlags(current) & ts.ModifierFlags.Static) !== 0;
+    return `${owner}${isStatic ? '.' : '#'}${member}`;
+  }
+  if ((ts.isArrowFunction(current) || ts.isFunctionExpression(current)) && ts.isVariableDeclaration(current.parent) && ts.isIdentifier(current.parent.name)) {
+    return current.parent.name.text;
+  }
+  return undefined;
 }
