@@ -5,7 +5,7 @@ const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, TS.SignatureDecla
 /**
  * The declaration a call or `new` resolves to (what `getResolvedSignature(call).declaration`
  * says, JSDoc signatures left out), found through the callee's symbol where that is unambiguous:
- * one declaration, or a value with one call signature. Resolving the signature makes the checker
+ * one declaration, a value with one call signature, or a class's only constructor. Resolving the signature makes the checker
  * check every argument against every overload; the symbol costs a name lookup (and the
  * receiver's type), and the analyses ask this of every call in the program. Overloads and
  * callees that are no name still go through signature resolution.
@@ -27,8 +27,7 @@ function bySignature(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpres
 }
 
 function bySymbol(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
-  // A `new` picks a constructor, which the class symbol does not say.
-  if (!ts.isCallExpression(call)) return undefined;
+  if (ts.isNewExpression(call)) return constructorOf(ts, checker, call);
   let callee: TS.Expression = call.expression;
   while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
   const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
@@ -49,6 +48,19 @@ function bySymbol(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpressio
   // A generic or contextually typed callee is resolved per call.
   if (signature === undefined || ts.isJSDocSignature(signature) || (signatures[0]?.typeParameters?.length ?? 0) > 0) return undefined;
   return signature;
+}
+
+/** The constructor a `new` of a class with exactly one, implemented, calls; else undefined. */
+function constructorOf(ts: typeof TS, checker: TS.TypeChecker, call: TS.NewExpression): TS.SignatureDeclaration | undefined {
+  if (!ts.isIdentifier(call.expression) && !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  let symbol = checker.getSymbolAtLocation(ts.isIdentifier(call.expression) ? call.expression : call.expression.name);
+  if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.valueDeclaration;
+  if (declaration === undefined || !ts.isClassDeclaration(declaration) || symbol?.declarations?.length !== 1) return undefined;
+  // No constructor of its own means a base class's (or none): signature resolution knows which.
+  const constructors = declaration.members.filter(ts.isConstructorDeclaration);
+  const [only] = constructors;
+  return constructors.length === 1 && only?.body !== undefined ? only : undefined;
 }
 
 function isSignatureDeclaration(ts: typeof TS, node: TS.Node): node is TS.SignatureDeclaration {
