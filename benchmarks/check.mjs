@@ -11,7 +11,8 @@ try {
   const verdicts = checkGoals(JSON.parse(readFileSync(file, 'utf8')));
   for (const verdict of verdicts) {
     const by = verdict.pass ? '' : Number.isFinite(verdict.over) ? ` (over by ${(verdict.over * 100).toFixed(0)}%)` : ' (over)';
-    console.log(`${verdict.pass ? 'met   ' : 'MISSED'} ${verdict.id}: ${formatValue(verdict.median, verdict.unit)}, goal ${verdict.goal.text}${by}`);
+    const resolution = verdict.resolved ? '' : ` — not resolved: the A/A control reads up to ${formatValue(verdict.resolution ?? 0, verdict.unit)}`;
+    console.log(`${verdict.pass ? 'met   ' : 'MISSED'} ${verdict.id}: ${formatValue(verdict.median, verdict.unit)}, goal ${verdict.goal.text}${by}${resolution}`);
   }
   const missed = verdicts.filter((verdict) => !verdict.pass).length;
   console.log(missed === 0 ? `every goal met (${verdicts.length})` : `${missed} of ${verdicts.length} goals missed`);

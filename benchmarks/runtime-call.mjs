@@ -21,6 +21,10 @@ export const BINDINGS = {
 
 /** @typedef {import('./lib/call-checks.mjs').CallConfig} CallConfig */
 
+/** The uninstrumented build timed alone (forward): no runtime configured, no event expected. */
+/** @type {CallConfig} */
+const PLAIN = { label: 'uninstrumented', build: 'default', env: {}, mode: 'time', events: 'none' };
+
 /** @type {Record<string, CallConfig>} */
 const CONFIGS = {
   'no-subscriber': { label: 'instrumented, no subscriber (MLX_AUDIT_SINK=off)', build: 'default', env: { MLX_AUDIT_SINK: 'off' }, mode: 'time', events: 'none' },
@@ -40,25 +44,57 @@ await runScenario('runtime-call', async ({ quick }, notes) => {
   /** @type {Record<string, number[]>} */
   const samples = {};
   const push = (/** @type {string} */ key, /** @type {number} */ value) => (samples[key] ??= []).push(value);
+  /**
+   * One driver process, its counters and audit file checked.
+   * @param {string} label
+   * @param {CallConfig} config
+   * @param {string[]} args the driver's arguments
+   */
+  const drive = (label, config, args) => {
+    progress(label);
+    rmSync(AUDIT_FILE, { force: true });
+    const gcFlags = config.mode === 'alloc' ? ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'] : ['--expose-gc'];
+    const result = lastJsonLine(runNode({ label, env: config.env, args: [...gcFlags, DRIVER, ...args] }), label);
+    checkCounters(config, result, label);
+    if (config.events === 'every-call') {
+      if (!existsSync(AUDIT_FILE)) throw new MeasurementError(`${label}: no audit file was written`);
+      const action = BINDINGS[/** @type {'cheap' | 'forward'} */ (args[2])].action;
+      const first = JSON.parse(readFileSync(AUDIT_FILE, 'utf8').split('\n', 1)[0] ?? '');
+      if (!readFileSync(AUDIT_FILE, 'utf8').includes(`"event.action":"${action}"`)) throw new MeasurementError(`${label}: the audit file has no ${action} event (first: ${JSON.stringify(first)})`);
+    }
+    return result;
+  };
   for (let rep = 0; rep < settings.callReps; rep++) {
     for (const binding of /** @type {const} */ (['cheap', 'forward'])) {
+      // The forward pass costs ~100 times the scalar read: fewer iterations keep its rounds comparable in length.
+      const iterations = binding === 'forward' ? Math.max(1000, Math.floor(settings.callIterations / 50)) : settings.callIterations;
+      if (binding === 'forward') {
+        // Each build alone in its own process (see the notes): plain, the three configurations,
+        // and a second plain process as the A/A control; reversed every other repetition.
+        /** @type {[string, string, CallConfig][]} */
+        const solos = [
+          ['plain', builds.plain, PLAIN],
+          ...['no-subscriber', 'file-sink', 'errors-only'].map((name) => /** @type {[string, string, CallConfig]} */ ([name, builds[/** @type {CallConfig} */ (CONFIGS[name]).build], /** @type {CallConfig} */ (CONFIGS[name])])),
+          ['control', builds.plain, PLAIN],
+        ];
+        /** @type {Record<string, number>} */
+        const ns = {};
+        for (const [name, dir, config] of rep % 2 === 0 ? solos : [...solos].reverse()) {
+          ns[name] = drive(`${binding} call, ${name}, alone in a process, run ${rep + 1}`, config, [dir, '-', binding, String(iterations), 'solo']).soloNs;
+        }
+        const plainNs = /** @type {number} */ (ns.plain);
+        push(`${binding}.plain-ns`, plainNs);
+        for (const name of ['no-subscriber', 'file-sink', 'errors-only', 'control']) push(`${binding}.${name}`, /** @type {number} */ (ns[name]) - plainNs);
+        const allocation = /** @type {CallConfig} */ (CONFIGS.allocation);
+        const result = drive(`${binding} call, allocation, run ${rep + 1}`, allocation, [builds.plain, builds[allocation.build], binding, String(iterations), 'alloc']);
+        push(`${binding}.added-bytes`, result.auditedBytesPerCall - result.plainBytesPerCall);
+        continue;
+      }
       for (const [name, config] of Object.entries(CONFIGS)) {
-        const label = `${binding} call, ${name}, run ${rep + 1}`;
-        progress(label);
-        rmSync(AUDIT_FILE, { force: true });
-        // The forward pass costs ~100 times the scalar read: fewer iterations keep its rounds comparable in length.
-        const iterations = binding === 'forward' ? Math.max(1000, Math.floor(settings.callIterations / 50)) : settings.callIterations;
-        const gcFlags = config.mode === 'alloc' ? ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'] : ['--expose-gc'];
         // The no-subscriber runs also time a second uninstrumented copy: the A/A control.
         const control = name === 'no-subscriber' ? ['control'] : [];
-        const run = runNode({ label, env: config.env, args: [...gcFlags, DRIVER, builds.plain, builds[config.build], binding, String(iterations), config.mode, ...control] });
-        const result = lastJsonLine(run, label);
-        checkCounters(config, result, label);
-        if (config.events === 'every-call') {
-          if (!existsSync(AUDIT_FILE)) throw new MeasurementError(`${label}: no audit file was written`);
-          const first = JSON.parse(readFileSync(AUDIT_FILE, 'utf8').split('\n', 1)[0] ?? '');
-          if (!readFileSync(AUDIT_FILE, 'utf8').includes(`"event.action":"${BINDINGS[binding].action}"`)) throw new MeasurementError(`${label}: the audit file has no ${BINDINGS[binding].action} event (first: ${JSON.stringify(first)})`);
-        }
+        const label = `${binding} call, ${name}, run ${rep + 1}`;
+        const result = drive(label, config, [builds.plain, builds[config.build], binding, String(iterations), config.mode, ...control]);
         if (config.mode === 'alloc') {
           push(`${binding}.added-bytes`, result.auditedBytesPerCall - result.plainBytesPerCall);
         } else {
@@ -86,10 +122,11 @@ await runScenario('runtime-call', async ({ quick }, notes) => {
     figures.push(figure(`runtime-call.${binding}.errors-only`, `${what}: added per call, sink on, kind in errors-only mode`, 'ns', get(`${binding}.errors-only`)));
   }
   notes.push(
-    'Per call: the tsc and tspc builds of programs/calls.ts run in one process, alternating 7 timed rounds (ABBA order) after a warm-up; a sample is the median over rounds of (instrumented − uninstrumented) ns per call, one sample per process. Event-loop turns every 1,000 calls let the runtime drain, so serialisation and the file writes are inside the timed rounds.',
+    '`item()`: the tsc and tspc builds of programs/calls.ts run in one process, alternating 7 timed rounds (ABBA order) after a warm-up; a sample is the median over rounds of (instrumented − uninstrumented) ns per call, one sample per process. Event-loop turns every 1,000 calls let the runtime drain, so serialisation and the file writes are inside the timed rounds.',
+    '`forward`: each build runs alone in its own process (7 rounds after a warm-up, median per process), in the order plain, the three configurations, plain again (reversed every other repetition); a sample is a configuration minus the plain process of its repetition. In one process the two builds bias each other: a forward pass leaves MLX arrays whose native memory is freed by finalizers when the garbage collector runs, and the build that allocates more JavaScript (the instrumented one) triggers the collections that free the other build\'s arrays too (measured here: the uninstrumented build ran at ~20 µs per call beside the instrumented one and ~50 µs alone).',
     '`forward`: the model (programs/shared.ts) is compiled by the same build, so one call of `model.forward` also passes through its three inner sites (two `Linear` forwards and `relu`, layer composition and tensor operations: errors-only by default, no event); the inference event is one per call.',
     'Every run checks the runtime counters: one event recorded and delivered per measured call with the file sink, none without a subscriber or in errors-only mode, nothing dropped, no sink failure; and the file holds events of the measured binding.',
-    'A/A control: in the no-subscriber runs a second copy of the uninstrumented build, loaded as its own module instance (its own model), is timed in the same rounds; its difference from the first copy is what the method reports when nothing differs. An added cost within that spread is not resolved from noise.',
+    'A/A control: for `item()`, the no-subscriber runs also time a second copy of the uninstrumented build, loaded as its own module instance, in the same rounds; for `forward`, a second plain process. Its difference from the first copy is what the method reports when nothing differs: an added cost within that spread is not resolved from noise.',
     'Allocation: heap bytes per call from `process.memoryUsage().heapUsed` before and after 2,000 calls, right after `gc()`, in windows where a `gc` PerformanceObserver saw no collection (16 MB semi-spaces); the figure is the instrumented build minus the uninstrumented one. A control that allocates one object per call must show ≥ 8 bytes, or the run fails. Timed rounds also start right after `gc()`.',
   );
   return figures;

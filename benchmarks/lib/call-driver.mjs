@@ -2,7 +2,10 @@
 // and alternates timed rounds between them, so their difference is measured in one process, one
 // JIT and one machine state. Usage:
 //   node --expose-gc [--min-semi-space-size=16 --max-semi-space-size=16] call-driver.mjs \
-//     <plain dir> <audited dir> <cheap|forward> <iterations> <time|alloc> [control]
+//     <plain dir> <audited dir> <cheap|forward> <iterations> <time|alloc|solo> [control]
+// `solo` mode loads only the first build (the second argument is ignored, `-` by convention) and
+// times it alone: for bindings whose cost depends on what else the process allocates (see
+// runtime-call.mjs), builds are compared across processes instead.
 // With `control`, time mode also runs a second, separately loaded copy of the uninstrumented
 // build in the same rounds: the copy's difference from the first is what the method reads when
 // nothing differs (its resolution), reported next to what instrumentation adds.
@@ -29,8 +32,9 @@ const ALLOCATION_CALLS = 2000;
 /** @typedef {{ cheap: () => void, forward: () => void, keptValue: () => unknown }} CallsModule */
 /** @type {CallsModule} */
 const plain = await import(pathToFileURL(join(plainDir, 'calls.js')).href);
+const solo = mode === 'solo';
 /** @type {CallsModule} */
-const audited = await import(pathToFileURL(join(auditedDir, 'calls.js')).href);
+const audited = solo ? plain : await import(pathToFileURL(join(auditedDir, 'calls.js')).href);
 // Another URL is another module instance: its own model, closures and JIT feedback.
 /** @type {CallsModule | undefined} */
 const copy = withControl ? await import(`${pathToFileURL(join(plainDir, 'calls.js')).href}?control`) : undefined;
@@ -137,6 +141,11 @@ const before = counters();
 let result;
 if (mode === 'alloc') {
   result = await allocation();
+} else if (solo) {
+  /** @type {number[]} */
+  const soloNs = [];
+  for (let round = 0; round < ROUNDS; round++) soloNs.push(await timed(plain[binding], iterations));
+  result = { soloNs: median(soloNs), auditedCalls: ROUNDS * iterations };
 } else {
   /** @type {number[]} */
   const plainNs = [];

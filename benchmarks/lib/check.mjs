@@ -10,6 +10,8 @@ import { GOALS } from './goals.mjs';
  * @property {import('./goals.mjs').Goal} goal
  * @property {boolean} pass
  * @property {number} over by how much the median exceeds the goal, as a fraction of it (0 when met)
+ * @property {number | undefined} resolution the largest |A/A control| sample, where the goal has a control
+ * @property {boolean} resolved whether the method resolves the goal (no control, or its spread within the goal)
  */
 
 /**
@@ -24,6 +26,24 @@ export function checkGoals(results) {
     const { median } = figure.summary;
     const pass = median <= goal.max;
     const over = pass ? 0 : goal.max === 0 ? Number.POSITIVE_INFINITY : (median - goal.max) / goal.max;
-    return { id, label: figure.label, unit: figure.unit, median, goal, pass, over };
+    let resolution;
+    if (goal.control !== undefined) {
+      const control = byId.get(goal.control);
+      if (control === undefined) throw new Error(`the results have no figure ${goal.control}: the run is incomplete`);
+      resolution = Math.max(Math.abs(control.summary.min), Math.abs(control.summary.max));
+    }
+    const resolved = resolution === undefined || resolution <= goal.max;
+    return { id, label: figure.label, unit: figure.unit, median, goal, pass, over, resolution, resolved };
   });
+}
+
+/**
+ * The verdict as the report and bench:check word it.
+ * @param {Verdict} verdict
+ * @param {(value: number, unit: string) => string} format
+ */
+export function verdictText(verdict, format) {
+  if (!verdict.pass) return `${verdict.goal.text}: **missed**`;
+  if (verdict.resolved) return `${verdict.goal.text}: met`;
+  return `${verdict.goal.text}: met, but not resolved (the A/A control reads up to ${format(verdict.resolution ?? 0, verdict.unit)})`;
 }

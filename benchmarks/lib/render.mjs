@@ -1,5 +1,6 @@
 // BENCHMARKS.md from a run's results: every figure of every section, or an error.
-import { GOALS, SECTIONS } from './goals.mjs';
+import { checkGoals, verdictText } from './check.mjs';
+import { SECTIONS } from './goals.mjs';
 
 /**
  * @typedef {object} RunResults
@@ -31,6 +32,7 @@ export function formatValue(value, unit) {
  */
 export function renderReport(results) {
   const figures = new Map(results.scenarios.flatMap((scenario) => scenario.figures).map((figure) => [figure.id, figure]));
+  const verdicts = new Map(checkGoals(results).map((verdict) => [verdict.id, verdict]));
   const { machine } = results;
   const lines = [
     '# Benchmarks',
@@ -60,8 +62,8 @@ export function renderReport(results) {
       const figure = figures.get(id);
       if (figure === undefined) throw new Error(`the results have no figure ${id}`);
       const { median, min, max, q1, q3, n } = figure.summary;
-      const goal = GOALS[id];
-      const verdict = goal === undefined ? '' : `${goal.text}: ${median <= goal.max ? 'met' : '**missed**'}`;
+      const found = verdicts.get(id);
+      const verdict = found === undefined ? '' : verdictText(found, formatValue);
       const unit = figure.unit;
       lines.push(`| ${figure.label} | ${formatValue(median, unit)} | ${formatValue(min, unit)} – ${formatValue(max, unit)} | ${formatValue(q1, unit)} – ${formatValue(q3, unit)} | ${n} | ${verdict} |`);
     }

@@ -178,6 +178,14 @@ describe('bench:check', () => {
     expect(verdicts.find((verdict) => verdict.id === missed)?.over).toBeCloseTo(0.6);
   });
 
+  it('says when a met goal is below what the A/A control resolves', () => {
+    const noisy = syntheticResults((id) => (id === 'runtime-call.forward.control' ? 1000 : 0));
+    const verdict = checkGoals(noisy).find((candidate) => candidate.id === 'runtime-call.forward.no-subscriber');
+    expect(verdict).toMatchObject({ pass: true, resolved: false, resolution: 1100 });
+    expect(checkGoals(noisy).find((candidate) => candidate.id === 'runtime-call.cheap.no-subscriber')).toMatchObject({ pass: true, resolved: true });
+    expect(renderReport(noisy)).toContain('≤ 25 ns: met, but not resolved (the A/A control reads up to 1100.00 s)');
+  });
+
   it('exits 1 on a miss, 0 when every goal is met, 2 without complete results', () => {
     const file = join(scratch, 'results.json');
     const check = () => spawnSync(process.execPath, [join(BENCHMARKS_DIR, 'check.mjs'), file], { encoding: 'utf8' });
