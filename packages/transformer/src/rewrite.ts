@@ -20,8 +20,8 @@ export class UnsupportedConstruct extends Error {}
  * @example
  * // mx.matmul(a, f(b))
  * (_r = mx, _f = _r.matmul, _a0 = a, _a1 = f(b),
- *   site.channel.hasSubscribers ? __mlxa.call(site, _r, _f, [_a0, _a1])
- *   : typeof _f === 'function' ? _f.call(_r, _a0, _a1) : __mlxa.call(site, _r, _f, [_a0, _a1]))
+ *   site.channel.hasSubscribers || typeof _f !== 'function' ? __mlxa.call(site, _r, _f, [_a0, _a1])
+ *   : _f.call(_r, _a0, _a1))
  *
  * Receiver, callee and arguments are evaluated once, in the original order, into temporaries of
  * the enclosing function (so recursion and `await` keep their own); no code is duplicated, so
@@ -80,18 +80,16 @@ export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, nod
     ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)
       ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, propertyName(ts, factory, 'call')), undefined, [thisArg, ...argumentList()])
       : factory.createCallExpression(fn, undefined, argumentList());
+  // One runtime call for both of its cases: the output (and the printing) is per site.
   const invoke = factory.createConditionalExpression(
-    hasSubscribers(ts, factory, site),
+    factory.createLogicalOr(
+      hasSubscribers(ts, factory, site),
+      factory.createStrictInequality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+    ),
     undefined,
     runtimeCall,
     undefined,
-    factory.createConditionalExpression(
-      factory.createStrictEquality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
-      undefined,
-      plainCall,
-      undefined,
-      runtimeCall,
-    ),
+    plainCall,
   );
 
   // `a?.m(x)` and `a.m?.(x)`: a nullish receiver or method makes the call `undefined`, arguments unevaluated.
