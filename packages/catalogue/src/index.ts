@@ -25,7 +25,9 @@ export {
   type ParameterRole,
 } from './matcher.js';
 export { createMlxProgram } from './mlx-program.js';
+export { remember, type Cache } from './memo.js';
 export { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';
+export { targetSymbol } from './symbols.js';
 export type { ExportedDeclaration } from './resolve/export-map.js';
 export { METADATA_ROLES } from './roles.js';
 export {

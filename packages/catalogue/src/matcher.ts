@@ -3,6 +3,7 @@ import { MLX_CATALOGUE, MLX_PACKAGE } from './entries/index.js';
 import type { ResolvedEntry } from './entry.js';
 import type { ArgumentRole, BindingKind } from './kinds.js';
 import { buildExportMap, type ExportedDeclaration } from './resolve/export-map.js';
+import { remember } from './memo.js';
 import { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';
 import { inferRole, type RoleTypeOracle } from './roles.js';
 import { parseUserEntries, userEntryId, type UserEntry } from './user-entries.js';
@@ -105,10 +106,10 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   const exportMaps = new Map<string, Map<TS.Node, ExportedDeclaration>>();
   const resolved = new WeakMap<TS.Declaration, ReturnType<CatalogueMatcher['resolveDeclaration']> | null>();
   const moduleTypes = new WeakMap<TS.Type, boolean>();
-  const signatureRoles = new WeakMap<TS.Signature, WeakMap<ResolvedEntry, readonly ParameterRole[]>>();
+  const signatureRoles = new WeakMap<TS.Signature, WeakMap<ResolvedEntry, readonly ParameterRole[] | null> | null>();
   const matches = new WeakMap<TS.Node, BindingMatch | null>();
   // Asked for the file of every declaration a call resolves to: the answers are few and stable.
-  const moduleKeys = new Map<string, string>();
+  const moduleKeys = new Map<string, string | null>();
   const packagesOfFiles = new WeakMap<TS.SourceFile, PackageLocation | null>();
 
   const oracle: RoleTypeOracle = { mlxIdOfType, isModuleType };
@@ -126,13 +127,7 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   return matcher;
 
   function match(node: TS.Node): BindingMatch | undefined {
-    if (options.memoizeMatches !== true) return matchUncached(node);
-    let found = matches.get(node);
-    if (found === undefined) {
-      found = matchUncached(node) ?? null;
-      matches.set(node, found);
-    }
-    return found ?? undefined;
+    return options.memoizeMatches === true ? remember(matches, node, () => matchUncached(node)) : matchUncached(node);
   }
 
   function matchUncached(node: TS.Node): BindingMatch | undefined {
@@ -306,11 +301,8 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
    * Internal only, so no caller can alter a shared list.
    */
   function cachedParameterRoles(signature: TS.Signature, entry: ResolvedEntry): readonly ParameterRole[] {
-    let byEntry = signatureRoles.get(signature);
-    if (byEntry === undefined) signatureRoles.set(signature, (byEntry = new WeakMap()));
-    let roles = byEntry.get(entry);
-    if (roles === undefined) byEntry.set(entry, (roles = parameterRoles(signature, entry)));
-    return roles;
+    const byEntry = remember(signatureRoles, signature, () => new WeakMap<ResolvedEntry, readonly ParameterRole[] | null>());
+    return remember(byEntry, entry, (): readonly ParameterRole[] => parameterRoles(signature, entry));
   }
 
   function parameterRoles(signature: TS.Signature, entry: ResolvedEntry): ParameterRole[] {
@@ -350,25 +342,12 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   }
 
   function cachedModuleKeyOfFile(fileName: string): string {
-    let key = moduleKeys.get(fileName);
-    if (key === undefined) {
-      key = moduleKeyOfFile(fileName, projectRoot);
-      moduleKeys.set(fileName, key);
-    }
-    return key;
-  }
-
-  function packageOfSourceFile(sourceFile: TS.SourceFile): PackageLocation | undefined {
-    let location = packagesOfFiles.get(sourceFile);
-    if (location === undefined) {
-      location = packageOfFile(sourceFile.fileName) ?? null;
-      packagesOfFiles.set(sourceFile, location);
-    }
-    return location ?? undefined;
+    return remember(moduleKeys, fileName, () => moduleKeyOfFile(fileName, projectRoot));
   }
 
   function exportedDeclaration(declaration: TS.Node): ExportedDeclaration | undefined {
-    const location = packageOfSourceFile(declaration.getSourceFile());
+    const sourceFile = declaration.getSourceFile();
+    const location = remember(packagesOfFiles, sourceFile, () => packageOfFile(sourceFile.fileName));
     if (location === undefined || !mlxPackages.has(location.name)) return undefined;
     return exportMapOf(location).get(declaration);
   }

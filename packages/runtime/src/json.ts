@@ -16,11 +16,11 @@ const quoted = new Map<string, string>();
 
 /** A string as JSON, with the characters no line may carry raw written as `\uXXXX`. */
 export function stringJson(text: string): string {
-  if (text.length > MAX_CACHED_LENGTH) return neutralizeString(JSON.stringify(text));
+  if (text.length > MAX_CACHED_LENGTH) return valueJson(text);
   let json = quoted.get(text);
   if (json === undefined) {
     if (quoted.size >= MAX_CACHED_STRINGS) quoted.clear();
-    json = neutralizeString(JSON.stringify(text));
+    json = valueJson(text);
     quoted.set(text, json);
   }
   return json;
@@ -60,17 +60,21 @@ export function summaryJson(summary: Summary, settings: RedactionSettings): stri
   const cached = constantJson.get(summary);
   if (cached !== undefined) return cached ?? constantJsonOf(summary, settings);
   if (summary instanceof PendingText || summary instanceof PendingPath) return valueJson(renderSummary(summary, settings));
-  if (Array.isArray(summary)) return arrayJson(summary as readonly Summary[], settings);
-  return objectJson(summary as Readonly<Record<string, Summary>>, settings);
+  return containerJson(summary, settings);
 }
 
 function constantJsonOf(summary: object, settings: RedactionSettings): string {
-  const json = Array.isArray(summary) ? arrayJson(summary as readonly Summary[], settings) : objectJson(summary as Readonly<Record<string, Summary>>, settings);
+  const json = containerJson(summary, settings);
   constantJson.set(summary, json);
   return json;
 }
 
-function arrayJson(items: readonly Summary[], settings: RedactionSettings): string {
+function containerJson(summary: object, settings: RedactionSettings): string {
+  return Array.isArray(summary) ? arrayJson(summary as readonly Summary[], settings) : objectJson(summary as Readonly<Record<string, Summary>>, settings);
+}
+
+/** A list of summaries, as `JSON.stringify` writes it (holes and undefined items as null). */
+export function arrayJson(items: readonly Summary[], settings: RedactionSettings): string {
   let json = '[';
   for (let index = 0; index < items.length; index++) {
     const item = items[index];

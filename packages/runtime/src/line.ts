@@ -1,7 +1,7 @@
 import type { Site } from './contract.js';
 import { toJsonLine } from './escape.js';
 import { buildCallEvent, durationOf, errorMessageOf, filePathOf, isoTime, lazinessOf, type CallRecord, type EventDraft } from './event.js';
-import { stringJson, summaryJson, valueJson } from './json.js';
+import { arrayJson, stringJson, summaryJson, valueJson } from './json.js';
 import type { RedactionSettings } from './settings.js';
 
 // The JSON line of a call's event, written straight from the record. Most of an event is the
@@ -81,13 +81,7 @@ export function callEventLine(record: CallRecord, settings: RedactionSettings): 
   line += fragments.middle;
   const { receiver, args, result, error } = record;
   if (receiver !== undefined) line += `,"mlx.receiver":${summaryJson(receiver, settings)}`;
-  line += ',"mlx.args":[';
-  for (let index = 0; index < args.length; index++) {
-    const summary = args[index];
-    if (index > 0) line += ',';
-    line += summary === undefined ? 'null' : summaryJson(summary, settings);
-  }
-  line += ']';
+  line += `,"mlx.args":${arrayJson(args, settings)}`;
   if (result !== undefined) line += `,"mlx.result":${summaryJson(result, settings)}`;
   const lazy = lazinessOf(record.site.kind, result);
   if (lazy !== undefined) line += `,"mlx.lazy":${String(lazy)}`;

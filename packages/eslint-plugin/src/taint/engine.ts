@@ -1,4 +1,4 @@
-import { createMatcher, type CatalogueMatcher } from '@mlx-audit/catalogue';
+import { createMatcher, remember, targetSymbol, type CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { FunctionAnalysis, type FunctionLike } from './function-analysis.js';
 import { CLEAN, union, type SourceKind, type SourceLabel, type Taint } from './labels.js';
@@ -177,9 +177,7 @@ export class TaintEngine {
     const callee = call.expression;
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.name.text;
-    let symbol = this.checker.getSymbolAtLocation(callee.expression);
-    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
-    const declaration = symbol?.valueDeclaration;
+    const declaration = targetSymbol(ts, this.checker, callee.expression)?.valueDeclaration;
     if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return undefined;
     return this.memberOfValue(declaration.initializer, name, 0);
   }
@@ -236,15 +234,8 @@ export interface SharedFacts {
 export function createSharedFacts(ts: typeof TS, program: TS.Program, options: ResolvedTaintOptions): SharedFacts {
   const checker = memoChecker(program);
   const matcher = createMatcher(ts, program, { entries: options.entries, mlxPackages: options.mlxPackages, checker, memoizeMatches: true });
-  const secretNames = new Map<string, boolean>();
-  const isSecretName = (name: string): boolean => {
-    let secret = secretNames.get(name);
-    if (secret === undefined) {
-      secret = options.secretName.test(snakeCase(name));
-      secretNames.set(name, secret);
-    }
-    return secret;
-  };
+  const secretNames = new Map<string, boolean | null>();
+  const isSecretName = (name: string): boolean => remember(secretNames, name, () => options.secretName.test(snakeCase(name)));
   return { checker, matcher, types: new TypeFacts(ts, checker, matcher, isSecretName), isSecretName };
 }
 

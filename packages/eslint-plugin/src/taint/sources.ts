@@ -1,3 +1,4 @@
+import { targetSymbol } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import type { TaintEngine } from './engine.js';
 import { CLEAN, shorten, sourceLabel, union, type Label, type Taint } from './labels.js';
@@ -87,12 +88,8 @@ export function userInputLabels(engine: TaintEngine, node: TS.Expression): Taint
  */
 function isProcessMember(engine: TaintEngine, node: TS.Expression, name: string): boolean {
   const { ts, checker } = engine;
-  let symbol: TS.Symbol | undefined;
-  if (ts.isPropertyAccessExpression(node) && node.name.text === name) symbol = checker.getSymbolAtLocation(node.name);
-  else if (ts.isIdentifier(node) && node.text === name) symbol = checker.getSymbolAtLocation(node);
-  if (symbol === undefined) return false;
-  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol.declarations?.[0];
+  const nameNode = ts.isPropertyAccessExpression(node) && node.name.text === name ? node.name : ts.isIdentifier(node) && node.text === name ? node : undefined;
+  const declaration = nameNode === undefined ? undefined : targetSymbol(ts, checker, nameNode)?.declarations?.[0];
   return (
     declaration !== undefined &&
     isNodeTypes(declaration) &&

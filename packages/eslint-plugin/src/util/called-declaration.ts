@@ -1,6 +1,7 @@
+import { remember, targetSymbol } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 
-const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, TS.SignatureDeclaration | null>>();
+const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, TS.SignatureDeclaration | null> | null>();
 
 /**
  * The declaration a call or `new` resolves to (what `getResolvedSignature(call).declaration`
@@ -11,14 +12,8 @@ const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, TS.SignatureDecla
  * callees that are no name still go through signature resolution.
  */
 export function calledDeclaration(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
-  let cache = byChecker.get(checker);
-  if (cache === undefined) byChecker.set(checker, (cache = new WeakMap()));
-  let declaration = cache.get(call);
-  if (declaration === undefined) {
-    declaration = bySymbol(ts, checker, call) ?? bySignature(ts, checker, call) ?? null;
-    cache.set(call, declaration);
-  }
-  return declaration ?? undefined;
+  const cache = remember(byChecker, checker, () => new WeakMap<TS.Node, TS.SignatureDeclaration | null>());
+  return remember(cache, call, () => bySymbol(ts, checker, call) ?? bySignature(ts, checker, call));
 }
 
 function bySignature(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
@@ -28,13 +23,8 @@ function bySignature(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpres
 
 function bySymbol(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): TS.SignatureDeclaration | undefined {
   if (ts.isNewExpression(call)) return constructorOf(ts, checker, call);
-  let callee: TS.Expression = call.expression;
-  while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
-  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
-  if (name === undefined) return undefined;
-  let symbol = checker.getSymbolAtLocation(name);
+  const symbol = calleeSymbol(ts, checker, call.expression);
   if (symbol === undefined) return undefined;
-  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   const declarations = symbol.declarations ?? [];
   if (declarations.length !== 1) return undefined;
   const [declaration] = declarations;
@@ -52,15 +42,21 @@ function bySymbol(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpressio
 
 /** The constructor a `new` of a class with exactly one, implemented, calls; else undefined. */
 function constructorOf(ts: typeof TS, checker: TS.TypeChecker, call: TS.NewExpression): TS.SignatureDeclaration | undefined {
-  if (!ts.isIdentifier(call.expression) && !ts.isPropertyAccessExpression(call.expression)) return undefined;
-  let symbol = checker.getSymbolAtLocation(ts.isIdentifier(call.expression) ? call.expression : call.expression.name);
-  if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const symbol = calleeSymbol(ts, checker, call.expression);
   const declaration = symbol?.valueDeclaration;
   if (declaration === undefined || !ts.isClassDeclaration(declaration) || symbol?.declarations?.length !== 1) return undefined;
   // No constructor of its own means a base class's (or none): signature resolution knows which.
   const constructors = declaration.members.filter(ts.isConstructorDeclaration);
   const [only] = constructors;
   return constructors.length === 1 && only?.body !== undefined ? only : undefined;
+}
+
+/** What a callee that is a name (`f`, `obj.m`, `(f)`, `f!`) refers to. */
+function calleeSymbol(ts: typeof TS, checker: TS.TypeChecker, expression: TS.Expression): TS.Symbol | undefined {
+  let callee = expression;
+  while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
+  return name === undefined ? undefined : targetSymbol(ts, checker, name);
 }
 
 function isSignatureDeclaration(ts: typeof TS, node: TS.Node): node is TS.SignatureDeclaration {

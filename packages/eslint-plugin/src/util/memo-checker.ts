@@ -1,6 +1,7 @@
+import { remember } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 
-const checkers = new WeakMap<TS.Program, TS.TypeChecker>();
+const checkers = new WeakMap<TS.Program, TS.TypeChecker | null>();
 
 /**
  * The program's type checker, with the answers the analyses ask for most kept per node. The
@@ -11,45 +12,21 @@ const checkers = new WeakMap<TS.Program, TS.TypeChecker>();
  * A program never changes under its checker, so an answer stays right for the program's life.
  */
 export function memoChecker(program: TS.Program): TS.TypeChecker {
-  let memo = checkers.get(program);
-  if (memo === undefined) {
-    memo = createMemoChecker(program.getTypeChecker());
-    checkers.set(program, memo);
-  }
-  return memo;
+  return remember(checkers, program, () => createMemoChecker(program.getTypeChecker()));
 }
 
 function createMemoChecker(checker: TS.TypeChecker): TS.TypeChecker {
-  const types = new WeakMap<TS.Node, TS.Type>();
+  const types = new WeakMap<TS.Node, TS.Type | null>();
   const symbols = new WeakMap<TS.Node, TS.Symbol | null>();
   const signatures = new WeakMap<TS.Node, TS.Signature | null>();
   // Every other method is the checker's own (its methods are closures, not `this`-bound).
   const memo = Object.create(checker) as TS.TypeChecker;
-  memo.getTypeAtLocation = (node) => {
-    let type = types.get(node);
-    if (type === undefined) {
-      type = checker.getTypeAtLocation(node);
-      types.set(node, type);
-    }
-    return type;
-  };
-  memo.getSymbolAtLocation = (node) => {
-    let symbol = symbols.get(node);
-    if (symbol === undefined) {
-      symbol = checker.getSymbolAtLocation(node) ?? null;
-      symbols.set(node, symbol);
-    }
-    return symbol ?? undefined;
-  };
+  memo.getTypeAtLocation = (node) => remember(types, node, () => checker.getTypeAtLocation(node));
+  memo.getSymbolAtLocation = (node) => remember(symbols, node, () => checker.getSymbolAtLocation(node));
   memo.getResolvedSignature = (node, candidatesOutArray, argumentCount) => {
     // Asked for candidates or a partial argument count, the answer is another question.
     if (candidatesOutArray !== undefined || argumentCount !== undefined) return checker.getResolvedSignature(node, candidatesOutArray, argumentCount);
-    let signature = signatures.get(node);
-    if (signature === undefined) {
-      signature = checker.getResolvedSignature(node) ?? null;
-      signatures.set(node, signature);
-    }
-    return signature ?? undefined;
+    return remember(signatures, node, () => checker.getResolvedSignature(node));
   };
   return memo;
 }

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AuditSink } from './sink.js';
-import { LINES_PER_JOIN, LineBuffer } from './line-buffer.js';
+import { LineBuffer, forEachJoin } from './line-buffer.js';
 import { writeFully } from './write-fully.js';
 
 export interface FileSinkOptions {
@@ -48,15 +48,12 @@ class RotatingFile implements AuditSink {
     const { lines } = batch;
     const pending = this.pending;
     try {
-      // Encoded into one buffer, joined a group at a time (see LINES_PER_JOIN), written once
-      // per batch, or once per file when the batch takes the file past its size.
-      for (let start = 0; start < lines.length; start += LINES_PER_JOIN) {
-        const group = lines.slice(start, start + LINES_PER_JOIN);
-        const text = group.join('');
-        const bytes = Buffer.byteLength(text, 'utf8');
+      // Encoded into one buffer, joined a group at a time (see forEachJoin), written once per
+      // batch, or once per file when the batch takes the file past its size.
+      forEachJoin(lines, (text, bytes, group) => {
         if (this.size + pending.length + bytes <= this.maxBytes) pending.append(text, bytes);
         else this.appendRotating(group);
-      }
+      });
       this.flush();
     } finally {
       pending.clear();

@@ -49,5 +49,14 @@ const MAX_KEPT_BYTES = 4 * 1024 * 1024;
  * apart (V8's large-object space, fresh pages each time), which costs more again. Groups of 64
  * lines (about 50 KB) stay in the young generation.
  */
-export const LINES_PER_JOIN = 64;
+const LINES_PER_JOIN = 64;
+
+/** Hands on a batch's lines joined a group at a time, with each join's UTF-8 length. */
+export function forEachJoin(lines: readonly string[], visit: (text: string, bytes: number, group: readonly string[]) => void): void {
+  for (let start = 0; start < lines.length; start += LINES_PER_JOIN) {
+    const group = lines.slice(start, start + LINES_PER_JOIN);
+    const text = group.join('');
+    visit(text, Buffer.byteLength(text, 'utf8'), group);
+  }
+}
 

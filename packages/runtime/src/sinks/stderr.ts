@@ -1,4 +1,4 @@
-import { LINES_PER_JOIN, LineBuffer } from './line-buffer.js';
+import { LineBuffer, forEachJoin } from './line-buffer.js';
 import type { AuditSink } from './sink.js';
 import { writeFully } from './write-fully.js';
 
@@ -12,12 +12,10 @@ export function stderrSink(): AuditSink {
   return {
     name: 'stderr',
     write(batch) {
-      const { lines } = batch;
       try {
-        for (let start = 0; start < lines.length; start += LINES_PER_JOIN) {
-          const text = lines.slice(start, start + LINES_PER_JOIN).join('');
-          pending.append(text, Buffer.byteLength(text, 'utf8'));
-        }
+        forEachJoin(batch.lines, (text, bytes) => {
+          pending.append(text, bytes);
+        });
         writeFully(2, pending.contents());
       } finally {
         pending.clear();
