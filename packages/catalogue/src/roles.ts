@@ -21,7 +21,9 @@ const TENSOR_TYPES = new Set(['core.array', 'core.ScalarOrArray', 'core.MultiDim
 /**
  * Infers what a parameter carries from its declared type and, for numbers and strings, its name.
  * `inMlx` tells whether the parameter belongs to MLX's own declarations: MLX never takes free
- * text, so its strings are options; a user's `generate(prompt: string)` takes text.
+ * text, so its strings are options; a user's `generate(prompt: string)` takes text. Numbers and
+ * booleans are metadata (shown in events) only in MLX's own declarations: in user code they are
+ * as likely token ids, an age or a decision, so they are data unless the entry declares a role.
  */
 export function inferRole(
   ts: typeof TS,
@@ -48,6 +50,7 @@ export function inferRole(
     if (PATH_NAME.test(name)) return 'path';
     return inMlx ? 'option' : 'text';
   }
+  if (!inMlx) return 'other';
   const numeric = parts.every((part) => isNumberLike(ts, checker, part) || (part.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0);
   if (numeric && parts.length > 0) {
     if (AXIS_NAME.test(name)) return 'axis';

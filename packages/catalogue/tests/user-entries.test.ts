@@ -15,16 +15,18 @@ export class Chat {
   static open(modelPath: string): Chat { return new Chat(); }
 }
 export const embed = (text: string, model: nn.Module): mx.array => mx.zeros([text.length]);
+export function generateIds(ids: number[], maxTokens: number, axis: number): number[] { return ids.slice(0, maxTokens + axis); }
+export function scoreApplicant(age: number, income: number, approved: boolean, shape?: number[]): number { return approved ? age + income : shape?.length ?? 0; }
 `;
 
 describe('user entries', () => {
   const project = createProject(
     {
-      'src/main.ts': `import { generate as run, Chat, embed } from './generate.js';
+      'src/main.ts': `import { generate as run, Chat, embed, generateIds, scoreApplicant } from './generate.js';
 import { nn } from '@frost-beta/mlx';
 import { generate } from './other.js';
 const model = new nn.Linear(1, 1);
-export const out = [run('hello', 8), Chat.open('/models/chat.safetensors').ask('why?'), embed('text', model), generate('x')];
+export const out = [run('hello', 8), Chat.open('/models/chat.safetensors').ask('why?'), embed('text', model), generate('x'), generateIds([101, 1996], 4, 0), scoreApplicant(47, 182500, true, [2])];
 `,
       'src/generate.ts': GENERATE,
       'src/other.ts': 'export function generate(prompt: string): string { return prompt; }\n',
@@ -36,6 +38,8 @@ export const out = [run('hello', 8), Chat.open('/models/chat.safetensors').ask('
           { module: './src/generate', name: 'Chat#ask', kind: 'inference', id: 'chat.ask' },
           { module: 'src/generate.js', name: 'Chat.open', kind: 'model-load' },
           { module: './src/generate.ts', name: 'embed', kind: 'inference', roles: { model: 'other' } },
+          { module: './src/generate.ts', name: 'generateIds', kind: 'inference', roles: { maxTokens: 'option' } },
+          { module: './src/generate.ts', name: 'scoreApplicant', kind: 'inference' },
         ],
       },
     },
@@ -47,7 +51,15 @@ export const out = [run('hello', 8), Chat.open('/models/chat.safetensors').ask('
       member: './src/generate.ts:generate',
       kind: 'inference',
       usage: 'call',
-      roles: ['prompt:text', 'maxTokens:option'],
+      roles: ['prompt:text', 'maxTokens:other'],
+    });
+  });
+
+  it('numbers and booleans of user code are data unless the entry declares them options (#11: ids, ages, incomes were logged)', () => {
+    // Names that look like MLX metadata (axis, shape) are not trusted in user code either.
+    expect(summary(project.matchText(`generateIds([101, 1996], 4, 0)`, 'src/main.ts'))).toMatchObject({ roles: ['ids:other', 'maxTokens:option', 'axis:other'] });
+    expect(summary(project.matchText(`scoreApplicant(47, 182500, true, [2])`, 'src/main.ts'))).toMatchObject({
+      roles: ['age:other', 'income:other', 'approved:other', 'shape:other'],
     });
   });
 
