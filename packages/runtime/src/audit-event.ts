@@ -1,12 +1,15 @@
+import { types } from 'node:util';
 import { ensureConfigured } from './configure.js';
 import { currentCorrelation } from './context.js';
-import { readProperty } from './describe.js';
-import { captureError } from './errors.js';
+import { ownData } from './describe.js';
+import { summarizeError } from './errors.js';
 import { reportOnce } from './internal-report.js';
-import { admit, enqueue, hasSinks, nextSequence } from './pipeline.js';
+import { locate, pathSummary, shownPath } from './location.js';
+import { admit, enqueue, hasSinks, nextSequence, recordBytes } from './pipeline.js';
 import { AUDIT_KINDS } from './recorder.js';
+import { redactionSettings, type RedactionSettings } from './settings.js';
 import { summarize } from './summarize.js';
-import { PendingPath, type Summary } from './summary.js';
+import type { Summary } from './summary.js';
 
 /** What an application event says besides its action. */
 export interface AuditEventFields {
@@ -22,7 +25,10 @@ export interface AuditEventFields {
   readonly kind?: string;
   /** What was thrown: its class, and an Error's message with absolute paths reduced to basenames. */
   readonly error?: unknown;
-  /** Further values (up to 16), each summarised as an MLX option is: numbers and booleans as they are, strings as their length, tensors as shape and dtype. */
+  /**
+   * Further values (up to 16, under identifier keys), each summarised as an MLX option is:
+   * numbers and booleans as they are, strings as their length, tensors as shape and dtype.
+   */
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
@@ -30,8 +36,8 @@ export interface AuditEventFields {
 const IDENTIFIER = /^[A-Za-z0-9][\w.:#/-]{0,127}$/;
 export const INVALID_ACTION = 'mlx-audit.invalid-action';
 const MAX_DATA_KEYS = 16;
-/** The scheme of URLs that name a local file: their path is a path like any other. */
-const LOCAL_SCHEME = 'file:';
+/** `mlx.data` keys are field names the code chooses; anything else may be text, and is left out. */
+const DATA_KEY = /^[A-Za-z_][\w.-]{0,63}$/;
 
 /**
  * Records an event of the application's own, such as the model load it just made, through the
@@ -45,19 +51,23 @@ export function auditEvent(action: string, fields: AuditEventFields = {}): void 
     if (!hasSinks()) return;
     const outcome = fields.outcome ?? (fields.error === undefined ? 'success' : 'failure');
     const kind = fields.kind !== undefined && IDENTIFIER.test(fields.kind) ? fields.kind : undefined;
-    if (!admit(outcome === 'failure' || (kind !== undefined && AUDIT_KINDS.has(kind)))) return;
+    const bytes = recordBytes(2 + MAX_DATA_KEYS);
+    if (!admit(outcome === 'failure' || (kind !== undefined && AUDIT_KINDS.has(kind)), bytes)) return;
     if (!IDENTIFIER.test(action)) reportOnce('invalid-action', `auditEvent: an action must be an identifier (${IDENTIFIER.source}); logged as ${INVALID_ACTION}`);
-    const source = fields.source === undefined ? undefined : sourceOf(fields.source);
+    const settings = redactionSettings();
+    const source = fields.source === undefined ? undefined : sourceOf(fields.source, settings);
     enqueue({
       action: IDENTIFIER.test(action) ? action : INVALID_ACTION,
       kind,
       sequence: nextSequence(),
       time: performance.now(),
       outcome,
-      source: source?.path,
+      source: source?.summary,
       sourceDomain: source?.domain,
-      data: fields.data === undefined ? undefined : summarizeData(fields.data),
-      error: fields.error === undefined ? undefined : captureError(fields.error),
+      filePath: source?.filePath,
+      data: fields.data === undefined ? undefined : summarizeData(fields.data, settings),
+      error: fields.error === undefined ? undefined : summarizeError(fields.error, settings),
+      bytes,
       ...currentCorrelation(),
     });
   } catch (error) {
@@ -65,25 +75,27 @@ export function auditEvent(action: string, fields: AuditEventFields = {}): void 
   }
 }
 
-/** A path as it is; a URL reduced to where it points (scheme, host, path), `file:` URLs to their path. */
-function sourceOf(source: string | URL): { path: PendingPath; domain: string | undefined } {
-  const url = source instanceof URL ? source : parseUrl(source);
-  if (url === undefined) return { path: new PendingPath(String(source)), domain: undefined };
-  if (url.protocol === LOCAL_SCHEME) return { path: new PendingPath(decodeURIComponent(url.pathname)), domain: undefined };
-  return { path: new PendingPath(`${url.protocol}//${url.host}${url.pathname}`), domain: url.hostname };
+/**
+ * The source as a path argument is summarised, whatever its spelling (`locate` reduces anything
+ * with a scheme): a URL keeps scheme, host and path, and only a local one gives `file.path`.
+ */
+function sourceOf(source: string | URL, settings: RedactionSettings): { summary: Summary; domain: string | undefined; filePath: string | undefined } {
+  // A URL's href is a built-in getter; anything else that is not a string says nothing of itself.
+  const text = typeof source === 'string' ? source : !types.isProxy(source) && source instanceof URL ? source.href : 'unknown:';
+  const location = locate(text);
+  return {
+    summary: pathSummary(text, settings),
+    domain: location.domain,
+    filePath: location.local ? shownPath(location.shown, settings) : undefined,
+  };
 }
 
-function parseUrl(text: string): URL | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function summarizeData(data: Readonly<Record<string, unknown>>): Summary {
+function summarizeData(data: Readonly<Record<string, unknown>>, settings: RedactionSettings): Summary {
   const summary: Record<string, Summary> = {};
-  for (const key of Object.keys(data).sort().slice(0, MAX_DATA_KEYS)) summary[key] = summarize(readProperty(data, key), 'option');
+  if (types.isProxy(data)) return summary;
+  const keys = Object.keys(data).sort();
+  const fieldKeys = keys.filter((key) => DATA_KEY.test(key));
+  if (fieldKeys.length < keys.length) reportOnce('data-key', `auditEvent: data keys must be field names (${DATA_KEY.source}); others are left out`);
+  for (const key of fieldKeys.slice(0, MAX_DATA_KEYS)) summary[key] = summarize(ownData(data, key), 'option', settings);
   return summary;
 }

@@ -4,22 +4,35 @@ import { installExitHooks } from './exit-hooks.js';
 import { reportOnce, reportToOperator } from './internal-report.js';
 import { flushPipeline, pipelineStats, setPipeline, type PipelineStats } from './pipeline.js';
 import { setRecording } from './recorder.js';
-import { setRedactionSettings, type PathPolicy } from './settings.js';
+import {
+  ERROR_MESSAGE_POLICIES,
+  hmacKeyFrom,
+  MAX_NAME_LENGTH,
+  PATH_POLICIES,
+  setRedactionSettings,
+  type ErrorMessagePolicy,
+  type PathPolicy,
+  type RedactionSettings,
+} from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
 
 /** Options of `configure()`; each one left out comes from its `MLX_AUDIT_*` variable, then the default. */
 export interface AuditOptions {
   /** Where events go; `[]` turns recording off (nothing subscribes). Default: `MLX_AUDIT_SINK`, else stderr. */
   readonly sinks?: readonly AuditSink[];
-  /** Key for the HMAC digests of strings, paths and client ids; `null` for none. Default: `MLX_AUDIT_HMAC_KEY`. */
+  /** Key (at least 16 bytes) for the HMAC digests of text arguments, paths and client ids; `null` for none. Default: `MLX_AUDIT_HMAC_KEY`. */
   readonly hmacKey?: string | Uint8Array | null;
   /** How path arguments appear: as given, basename only, or a keyed digest. Default: `MLX_AUDIT_PATHS`, else `full`. */
   readonly paths?: PathPolicy;
+  /** What `error.message` shows: MLX's fixed text (`mlx`) or, in a trusted environment, the reduced message. Default: `MLX_AUDIT_ERROR_MESSAGES`, else `mlx`. */
+  readonly errorMessages?: ErrorMessagePolicy;
   /** Records the buffer holds before routine events are dropped. Default: `MLX_AUDIT_BUFFER_SIZE`, else 16384. */
   readonly bufferSize?: number;
+  /** Estimated bytes the buffer holds before routine events are dropped. Default: `MLX_AUDIT_BUFFER_BYTES`, else 32 MiB. */
+  readonly bufferBytes?: number;
   /** `service.name` on every event. Default: `MLX_AUDIT_SERVICE_NAME`, else `OTEL_SERVICE_NAME`. */
   readonly serviceName?: string;
-  /** Flush at exit, on SIGINT/SIGTERM and on an uncaught exception (default true). */
+  /** Flush at exit, on SIGINT/SIGTERM/SIGHUP and on an uncaught exception (default true); see the README, "Flushing at exit". */
   readonly exitHooks?: boolean;
   /** Where the `MLX_AUDIT_*` variables are read (default `process.env`). */
   readonly env?: Environment;
@@ -31,17 +44,26 @@ let activeSinks: readonly AuditSink[] = [];
 /**
  * Sets where events go and how they are redacted. Call it once at start-up, before the first
  * MLX call; calling it again flushes what is buffered to the previous sinks, closes the sinks
- * the new configuration drops and takes effect for the next call. Throws a TypeError for an
- * invalid option (a programming error); invalid variables are reported on stderr and ignored.
+ * the new configuration drops and takes effect for the next call. Every option is checked before
+ * anything changes: an invalid one (a programming error, an unknown option's name included)
+ * throws a TypeError and leaves the configuration in force as it was. Invalid variables are
+ * reported on stderr and replaced by the safest value that keeps auditing on.
  */
 export function configure(options: AuditOptions = {}): void {
-  const env = options.env ?? process.env;
+  const checked = checkOptions(options);
+  const env = checked.env ?? process.env;
   const fromEnvironment = settingsFromEnvironment(env);
-  const sinks = options.sinks ?? sinksFromEnvironment(env);
-  const paths = options.paths ?? fromEnvironment.paths;
-  const bufferSize = options.bufferSize ?? fromEnvironment.bufferSize;
-  if (!['full', 'basename', 'hash'].includes(paths)) throw new TypeError(`mlx-audit: paths must be 'full', 'basename' or 'hash'`);
-  if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) throw new TypeError('mlx-audit: bufferSize must be a positive integer');
+  const paths = checked.paths ?? fromEnvironment.paths;
+  const key = checked.hmacKey !== undefined ? hmacKeyFrom(checked.hmacKey) : hmacKeyFrom(fromEnvironment.hmacKey);
+  const settings: RedactionSettings = {
+    key,
+    paths,
+    errorMessages: checked.errorMessages ?? fromEnvironment.errorMessages,
+    serviceName: (checked.serviceName ?? fromEnvironment.serviceName)?.slice(0, MAX_NAME_LENGTH),
+  };
+  const sinks = checked.sinks ?? sinksFromEnvironment(env);
+  const capacity = checked.bufferSize ?? fromEnvironment.bufferSize;
+  const byteCapacity = checked.bufferBytes ?? fromEnvironment.bufferBytes;
 
   flushAuditLog();
   configured = true;
@@ -49,15 +71,43 @@ export function configure(options: AuditOptions = {}): void {
     if (!sinks.includes(sink)) closeSink(sink);
   }
   activeSinks = [...sinks];
-
-  const hmacKey = options.hmacKey !== undefined ? options.hmacKey : fromEnvironment.hmacKey;
-  setRedactionSettings({ hmacKey, paths, serviceName: options.serviceName ?? fromEnvironment.serviceName });
-  if (paths === 'hash' && (hmacKey === null || hmacKey.length === 0)) {
+  setRedactionSettings(settings);
+  if (paths === 'hash' && key === null) {
     reportOnce('hash-without-key', "paths 'hash' needs an HMAC key (MLX_AUDIT_HMAC_KEY); path arguments will show their length only");
   }
-  setPipeline({ sinks: activeSinks, capacity: bufferSize });
+  setPipeline({ sinks: activeSinks, capacity, byteCapacity });
   setRecording(activeSinks.length > 0);
   if (activeSinks.length > 0 && options.exitHooks !== false) installExitHooks(flushAuditLog);
+}
+
+const OPTION_NAMES: readonly string[] = ['sinks', 'hmacKey', 'paths', 'errorMessages', 'bufferSize', 'bufferBytes', 'serviceName', 'exitHooks', 'env'];
+
+/** The options, each checked (a TypeError names the first wrong one); nothing is applied here. */
+function checkOptions(options: unknown): AuditOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError('mlx-audit: configure() takes an options object');
+  const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.includes(name));
+  if (unknown.length > 0) throw new TypeError(`mlx-audit: unknown option ${unknown.map((name) => `'${name.slice(0, 64)}'`).join(', ')}; the options are ${OPTION_NAMES.join(', ')}`);
+  // Read as unknowns: a JavaScript caller (or a cast) can pass anything.
+  const { sinks, hmacKey, paths, errorMessages, bufferSize, bufferBytes, serviceName, exitHooks, env } = options as Readonly<Record<string, unknown>>;
+  if (sinks !== undefined && (!Array.isArray(sinks) || !sinks.every(isSink))) throw new TypeError('mlx-audit: sinks must be an array of sinks (objects with a name and a write method)');
+  if (hmacKey !== undefined) hmacKeyFrom(hmacKey);
+  if (paths !== undefined && !(PATH_POLICIES as readonly unknown[]).includes(paths)) throw new TypeError(`mlx-audit: paths must be one of ${PATH_POLICIES.join(', ')}`);
+  if (errorMessages !== undefined && !(ERROR_MESSAGE_POLICIES as readonly unknown[]).includes(errorMessages)) throw new TypeError(`mlx-audit: errorMessages must be one of ${ERROR_MESSAGE_POLICIES.join(', ')}`);
+  for (const [name, value] of [['bufferSize', bufferSize], ['bufferBytes', bufferBytes]] as const) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) throw new TypeError(`mlx-audit: ${name} must be a positive integer`);
+  }
+  if (serviceName !== undefined && typeof serviceName !== 'string') throw new TypeError('mlx-audit: serviceName must be a string');
+  if (exitHooks !== undefined && typeof exitHooks !== 'boolean') throw new TypeError('mlx-audit: exitHooks must be a boolean');
+  if (env !== undefined && (typeof env !== 'object' || env === null)) throw new TypeError('mlx-audit: env must be an object of variables');
+  return options;
+}
+
+function isSink(sink: unknown): boolean {
+  try {
+    return typeof sink === 'object' && sink !== null && typeof (sink as AuditSink).write === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** Configures from the environment alone, unless `configure()` already ran (what `./instrument` does on load). */

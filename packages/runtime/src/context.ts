@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Correlation } from './event.js';
 import { activeTraceIds } from './otel-trace.js';
-import { keyedDigest, redactionSettings } from './settings.js';
+import { keyedDigest, MAX_NAME_LENGTH, redactionSettings } from './settings.js';
 
 /** Who and what a call belongs to, carried across awaits for the duration of a request. */
 export interface AuditContext {
@@ -16,13 +16,13 @@ const storage = new AsyncLocalStorage<AuditContext>();
 /**
  * Runs `fn` with an audit context: every event recorded inside, across awaits and callbacks,
  * carries its `request.id` and `client.id`. A missing `requestId` gets a random UUID; the
- * `clientId` is logged as given, so pass a pseudonym (see `pseudonymize`).
+ * `clientId` is logged as given, so pass a pseudonym (see `pseudonymize`). Both are cut to 128
+ * characters.
  */
 export function withAuditContext<Result>(context: { requestId?: string; clientId?: string }, fn: () => Result): Result {
+  const requestId = typeof context.requestId === 'string' ? context.requestId.slice(0, MAX_NAME_LENGTH) : randomUUID();
   const store: AuditContext =
-    context.clientId === undefined
-      ? { requestId: context.requestId ?? randomUUID() }
-      : { requestId: context.requestId ?? randomUUID(), clientId: context.clientId };
+    typeof context.clientId === 'string' ? { requestId, clientId: context.clientId.slice(0, MAX_NAME_LENGTH) } : { requestId };
   return storage.run(Object.freeze(store), fn);
 }
 

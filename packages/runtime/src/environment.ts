@@ -1,6 +1,6 @@
 import { reportOnce } from './internal-report.js';
-import { DEFAULT_BUFFER_SIZE } from './pipeline.js';
-import type { PathPolicy } from './settings.js';
+import { DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_SIZE } from './pipeline.js';
+import { ERROR_MESSAGE_POLICIES, MIN_KEY_BYTES, PATH_POLICIES, type ErrorMessagePolicy, type PathPolicy } from './settings.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, fileSink } from './sinks/file.js';
 import { otelLogsSink } from './sinks/otel-logs.js';
 import type { AuditSink } from './sinks/sink.js';
@@ -8,37 +8,55 @@ import { stderrSink } from './sinks/stderr.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+// A mistake in a variable never turns auditing off and never reveals more: each one is reported
+// on stderr and replaced by the safest value that keeps recording (an unknown sink by stderr, an
+// unknown path policy by `hash`, a short key by no key). Only `MLX_AUDIT_SINK=off`, spelled so
+// and alone, turns recording off.
+
 /** The configuration the `MLX_AUDIT_*` variables describe (each documented in the README). */
 export interface EnvironmentSettings {
   readonly hmacKey: string | null;
   readonly paths: PathPolicy;
+  readonly errorMessages: ErrorMessagePolicy;
   readonly bufferSize: number;
+  readonly bufferBytes: number;
   readonly serviceName: string | undefined;
 }
 
 export const DEFAULT_FILE = 'mlx-audit/audit.jsonl';
 const SINK_NAMES = ['stderr', 'file', 'otel', 'off'] as const;
-const PATH_POLICIES: readonly PathPolicy[] = ['full', 'basename', 'hash'];
+const PREFIX = 'MLX_AUDIT_';
+/** Every variable the runtime reads; any other `MLX_AUDIT_*` is a typo, and said to be. */
+export const KNOWN_VARIABLES: readonly string[] = [
+  'MLX_AUDIT_SINK',
+  'MLX_AUDIT_FILE',
+  'MLX_AUDIT_MAX_BYTES',
+  'MLX_AUDIT_MAX_FILES',
+  'MLX_AUDIT_HMAC_KEY',
+  'MLX_AUDIT_PATHS',
+  'MLX_AUDIT_ERROR_MESSAGES',
+  'MLX_AUDIT_BUFFER_SIZE',
+  'MLX_AUDIT_BUFFER_BYTES',
+  'MLX_AUDIT_SERVICE_NAME',
+];
 
 export function settingsFromEnvironment(env: Environment): EnvironmentSettings {
-  const paths = env.MLX_AUDIT_PATHS?.trim().toLowerCase();
-  let pathPolicy: PathPolicy = 'full';
-  if (paths !== undefined && paths !== '') {
-    if ((PATH_POLICIES as readonly string[]).includes(paths)) pathPolicy = paths as PathPolicy;
-    else warnInvalid('MLX_AUDIT_PATHS', paths, `one of ${PATH_POLICIES.join(', ')}`, 'full');
-  }
-  const key = env.MLX_AUDIT_HMAC_KEY;
+  reportUnknownVariables(env);
   return {
-    hmacKey: key === undefined || key === '' ? null : key,
-    paths: pathPolicy,
+    hmacKey: keyVariable(env),
+    paths: choiceVariable(env, 'MLX_AUDIT_PATHS', PATH_POLICIES, 'full', 'hash'),
+    errorMessages: choiceVariable(env, 'MLX_AUDIT_ERROR_MESSAGES', ERROR_MESSAGE_POLICIES, 'mlx', 'mlx'),
     bufferSize: integerVariable(env, 'MLX_AUDIT_BUFFER_SIZE', 1, DEFAULT_BUFFER_SIZE),
+    bufferBytes: integerVariable(env, 'MLX_AUDIT_BUFFER_BYTES', 1, DEFAULT_BUFFER_BYTES),
     serviceName: nonEmpty(env.MLX_AUDIT_SERVICE_NAME) ?? nonEmpty(env.OTEL_SERVICE_NAME),
   };
 }
 
 /**
- * The sinks `MLX_AUDIT_SINK` names: a comma-separated list of `stderr`, `file`, `otel`, or `off`.
- * Unset, it is `file` when `MLX_AUDIT_FILE` is set and `stderr` otherwise.
+ * The sinks `MLX_AUDIT_SINK` names: a comma-separated list of `stderr`, `file`, `otel`, or `off`
+ * alone. Unset, it is `file` when `MLX_AUDIT_FILE` is set and `stderr` otherwise. An unknown
+ * name is reported and left out; a list with no sink left is `stderr`; `off` in a list with
+ * other names is a contradiction, reported, and the other names win.
  */
 export function sinksFromEnvironment(env: Environment): AuditSink[] {
   const file = nonEmpty(env.MLX_AUDIT_FILE);
@@ -48,9 +66,17 @@ export function sinksFromEnvironment(env: Environment): AuditSink[] {
     const name = part.trim().toLowerCase();
     if (name === '') continue;
     if ((SINK_NAMES as readonly string[]).includes(name)) names.add(name);
-    else warnInvalid('MLX_AUDIT_SINK', name, `a list of ${SINK_NAMES.join(', ')}`, 'ignored');
+    else warnInvalid('MLX_AUDIT_SINK', name, `a list of ${SINK_NAMES.join(', ')}`, 'left out');
   }
-  if (names.has('off')) return [];
+  if (names.has('off')) {
+    if (names.size === 1) return [];
+    names.delete('off');
+    warnInvalid('MLX_AUDIT_SINK', requested, "'off' alone or a list of sinks", `${[...names].join(',')} (auditing stays on)`);
+  }
+  if (names.size === 0) {
+    reportOnce('env:MLX_AUDIT_SINK:none', `MLX_AUDIT_SINK=${requested} names no sink; writing to stderr so auditing stays on`);
+    names.add('stderr');
+  }
   const sinks: AuditSink[] = [];
   if (names.has('stderr')) sinks.push(stderrSink());
   if (names.has('file')) {
@@ -66,6 +92,24 @@ export function sinksFromEnvironment(env: Environment): AuditSink[] {
   return sinks;
 }
 
+/** The key, or null (unset, empty, or too short to be one: reported, and no digest is made). */
+function keyVariable(env: Environment): string | null {
+  const key = env.MLX_AUDIT_HMAC_KEY;
+  if (key === undefined || key === '') return null;
+  if (Buffer.byteLength(key, 'utf8') >= MIN_KEY_BYTES) return key;
+  // The value is a secret: never echoed.
+  reportOnce('env:MLX_AUDIT_HMAC_KEY:short', `MLX_AUDIT_HMAC_KEY is shorter than ${MIN_KEY_BYTES} bytes; it is not used (no digests, no client ids): set 32 random bytes (openssl rand -hex 32)`);
+  return null;
+}
+
+function choiceVariable<Choice extends string>(env: Environment, name: string, choices: readonly Choice[], fallback: Choice, safest: Choice): Choice {
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as Choice;
+  warnInvalid(name, value, `one of ${choices.join(', ')}`, `${safest}, the safest`);
+  return safest;
+}
+
 function integerVariable(env: Environment, name: string, minimum: number, fallback: number): number {
   const text = nonEmpty(env[name]);
   if (text === undefined) return fallback;
@@ -75,11 +119,19 @@ function integerVariable(env: Environment, name: string, minimum: number, fallba
   return fallback;
 }
 
+function reportUnknownVariables(env: Environment): void {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(PREFIX) && !KNOWN_VARIABLES.includes(name)) {
+      reportOnce(`env:unknown:${name}`, `${name} is not a variable mlx-audit reads (a typo?); it reads ${KNOWN_VARIABLES.join(', ')}`);
+    }
+  }
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
 function warnInvalid(name: string, value: string, expected: string, used: string): void {
-  reportOnce(`env:${name}:${value}`, `${name}=${value} is not ${expected}; using ${used}`);
+  reportOnce(`env:${name}:${value}`, `${name}=${value.slice(0, 64)} is not ${expected}; using ${used}`);
 }

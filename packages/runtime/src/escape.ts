@@ -1,30 +1,36 @@
 import type { JsonValue } from './summary.js';
 
 /**
- * Characters no log line should carry raw: C0 controls (newlines forge records, ESC drives
- * terminals), DEL and C1 controls, the Unicode line and paragraph separators (line breaks to
- * JavaScript and to many viewers), bidirectional overrides and isolates (they reorder what a
- * reader sees, as in "Trojan Source"), and the byte-order mark.
+ * Characters no log line should carry raw: controls (C0: newlines forge records, ESC drives
+ * terminals; DEL and C1), every format character (bidirectional overrides and isolates reorder
+ * what a reader sees, as in "Trojan Source"; zero-width characters, the soft hyphen and tag
+ * characters hide text or smuggle it past a reader; the byte-order mark), the Unicode line and
+ * paragraph separators (line breaks to JavaScript and to many viewers), and lone surrogates
+ * (not text at all: a decoder replaces or rejects them).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point.
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|\p{Cs}/gu;
+// Nearly every string is printable ASCII: one cheap test spares it the Unicode-aware scan.
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 
+/** `\uXXXX` for each UTF-16 unit (a tag character is two). */
 function unicodeEscape(character: string): string {
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  let escaped = '';
+  for (let index = 0; index < character.length; index++) escaped += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+  return escaped;
 }
 
 /**
  * One JSON line. `JSON.stringify` escapes C0 controls and lone surrogates but leaves DEL, C1,
- * U+2028/U+2029 and bidirectional controls raw; they can only occur inside JSON strings, so they
- * are replaced by `\uXXXX` escapes, which parse back to the same string.
+ * U+2028/U+2029 and format characters raw; they can only occur inside JSON strings, so they are
+ * replaced by `\uXXXX` escapes, which parse back to the same string.
  */
 export function toJsonLine(event: JsonValue | Readonly<Record<string, JsonValue | undefined>>): string {
-  return `${JSON.stringify(event).replace(UNSAFE_CHARACTERS, unicodeEscape)}\n`;
+  return `${neutralizeString(JSON.stringify(event))}\n`;
 }
 
 /** A string with every unsafe character written out as the six characters `\uXXXX`. */
 export function neutralizeString(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, unicodeEscape);
+  return NOT_PRINTABLE_ASCII.test(text) ? text.replace(UNSAFE_CHARACTERS, unicodeEscape) : text;
 }
 
 /**

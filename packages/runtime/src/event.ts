@@ -1,9 +1,8 @@
 import type { Site } from './contract.js';
-import { sanitizeErrorMessage, type CapturedError } from './errors.js';
-import { pathAsShown, renderSummary } from './render.js';
+import type { ErrorSummary } from './errors.js';
 import type { RedactionSettings } from './settings.js';
 import type { AuditEvent } from './sinks/sink.js';
-import { PendingPath, type JsonValue, type Summary } from './summary.js';
+import type { JsonValue, Summary } from './summary.js';
 
 /** Who and what an event belongs to: the request context and the active span, when there are. */
 export interface Correlation {
@@ -13,7 +12,7 @@ export interface Correlation {
   readonly spanId: string | undefined;
 }
 
-/** What the hot path records of one call; everything here is already a summary. */
+/** What the hot path records of one call; everything here is already a summary, redacted. */
 export interface CallRecord extends Correlation {
   readonly site: Site;
   readonly sequence: number;
@@ -24,7 +23,9 @@ export interface CallRecord extends Correlation {
   readonly receiver: Summary | undefined;
   readonly args: readonly Summary[];
   readonly result: Summary | undefined;
-  readonly error: CapturedError | undefined;
+  readonly error: ErrorSummary | undefined;
+  /** Its estimated size, counted against the buffer's byte budget (pipeline.ts). */
+  readonly bytes: number;
 }
 
 /** An event the application records itself (`auditEvent`); everything here is already a summary. */
@@ -35,11 +36,14 @@ export interface ManualRecord extends Correlation {
   /** `performance.now()` when it was recorded. */
   readonly time: number;
   readonly outcome: 'success' | 'failure' | 'unknown';
-  /** The model's source: a path, or a URL already stripped of credentials, query and fragment. */
-  readonly source: PendingPath | undefined;
+  /** The model's source, summarised as a path argument is (a URL without credentials, query and fragment). */
+  readonly source: Summary | undefined;
   readonly sourceDomain: string | undefined;
+  /** `file.path`: a local source as the path policy shows it. */
+  readonly filePath: string | undefined;
   readonly data: Summary | undefined;
-  readonly error: CapturedError | undefined;
+  readonly error: ErrorSummary | undefined;
+  readonly bytes: number;
 }
 
 export const ECS_VERSION = '8.11.0';
@@ -113,13 +117,15 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'mlx.kind': site.kind,
     'mlx.binding': site.id,
     'mlx.callee': site.callee,
-    'mlx.receiver': record.receiver === undefined ? undefined : renderSummary(record.receiver, settings),
-    'mlx.args': record.args.map((summary) => renderSummary(summary, settings)),
-    'mlx.result': record.result === undefined ? undefined : renderSummary(record.result, settings),
+    'mlx.receiver': record.receiver,
+    'mlx.args': record.args,
+    'mlx.result': record.result,
     'mlx.lazy': lazinessOf(site.kind, record.result),
-    'file.path': filePathOf(record, settings),
+    'file.path': filePathOf(record),
     'error.type': error?.type,
-    'error.message': errorMessageOf(error),
+    'error.code': error?.code,
+    'error.message': error?.message,
+    'mlx.error.message_length': error?.length,
   };
 }
 
@@ -131,14 +137,9 @@ export function durationOf(record: CallRecord): number {
   return Math.max(0, Math.round((record.endTime - record.startTime) * 1e6));
 }
 
-/** `file.path` of a model load or save: its first path argument, as the policy shows paths. */
-export function filePathOf(record: CallRecord, settings: RedactionSettings): string | undefined {
-  return FILE_KINDS.has(record.site.kind) ? firstPath(record.args, settings) : undefined;
-}
-
-/** `error.message`, with paths reduced. */
-export function errorMessageOf(error: CapturedError | undefined): string | undefined {
-  return error?.message === undefined ? undefined : sanitizeErrorMessage(error.message);
+/** `file.path` of a model load or save: its first path argument, as the policy showed it when recorded. */
+export function filePathOf(record: CallRecord): string | undefined {
+  return FILE_KINDS.has(record.site.kind) ? firstPath(record.args) : undefined;
 }
 
 /** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
@@ -163,12 +164,14 @@ export function buildManualEvent(record: ManualRecord, settings: RedactionSettin
     'trace.id': record.traceId,
     'span.id': record.spanId,
     'mlx.kind': record.kind,
-    'mlx.source': source === undefined ? undefined : renderSummary(source, settings),
+    'mlx.source': source,
     'url.domain': record.sourceDomain,
-    'file.path': source === undefined || record.sourceDomain !== undefined ? undefined : pathAsShown(source.path, settings),
-    'mlx.data': record.data === undefined ? undefined : renderSummary(record.data, settings),
+    'file.path': record.filePath,
+    'mlx.data': record.data,
     'error.type': error?.type,
-    'error.message': errorMessageOf(error),
+    'error.code': error?.code,
+    'error.message': error?.message,
+    'mlx.error.message_length': error?.length,
   };
 }
 
@@ -220,7 +223,11 @@ function holdsTensors(summary: Summary | undefined): boolean {
   return type === 'tensor' || type === 'tensors' || type === 'weights';
 }
 
-function firstPath(args: readonly Summary[], settings: RedactionSettings): string | undefined {
-  const path = args.find((summary) => summary instanceof PendingPath);
-  return path === undefined ? undefined : pathAsShown(path.path, settings);
+function firstPath(args: readonly Summary[]): string | undefined {
+  for (const summary of args) {
+    if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) continue;
+    const { type, path } = summary as Readonly<Record<string, Summary>>;
+    if (type === 'path') return typeof path === 'string' ? path : undefined;
+  }
+  return undefined;
 }

@@ -4,10 +4,12 @@
  * Loading this module configures the runtime from the `MLX_AUDIT_*` variables, unless the
  * application called `configure()` first: by default, events go to stderr.
  */
+import { types } from 'node:util';
 import { CallContext } from './call-context.js';
 import { channelForKind } from './channels.js';
 import { ensureConfigured } from './configure.js';
 import type { Site, SiteDescriptor } from './contract.js';
+import { inheritedData, isObjectLike } from './describe.js';
 
 /** A frozen site: the descriptor (copied) and the TracingChannel of its kind. */
 export function site(descriptor: SiteDescriptor): Site {
@@ -166,15 +168,16 @@ function follow(context: CallContext, result: unknown, then: (...args: unknown[]
   }
 }
 
-/** The `then` method of a thenable, read once; a throwing getter means "not a thenable". */
+/**
+ * The `then` method of a thenable, as a data property: the runtime runs none of the
+ * application's code to find it (no getter, no Proxy trap), so a Proxy, or an object whose
+ * `then` is a getter, is not followed and its call is reported as synchronous.
+ */
 function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
-  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined;
-  try {
-    const then: unknown = (value as { then?: unknown }).then;
-    return typeof then === 'function' ? (then as (...args: unknown[]) => unknown) : undefined;
-  } catch {
-    return undefined;
-  }
+  // `in` asks no getter; only a Proxy could trap it, and a Proxy is excluded first.
+  if (!isObjectLike(value) || types.isProxy(value) || !('then' in value)) return undefined;
+  const then = inheritedData(value, 'then');
+  return typeof then === 'function' ? (then as (...args: unknown[]) => unknown) : undefined;
 }
 
 ensureConfigured();

@@ -1,12 +1,11 @@
 import { neutralizeString } from './escape.js';
-import { renderSummary } from './render.js';
-import type { RedactionSettings } from './settings.js';
-import { PendingPath, PendingText, type Summary } from './summary.js';
+import type { Summary } from './summary.js';
 
 // JSON text of summaries, written directly rather than through a rendered copy and
 // `JSON.stringify`: the copy and the stringify of a small object cost more than the event's
 // whole line otherwise. Every function here gives what `toJsonLine` gives for the same value,
 // byte for byte (tests/line.test.ts checks it), so the line sinks can use them piecewise.
+// Summaries are complete JSON when recorded (location.ts, summarize.ts): no configuration here.
 
 // The strings a summary holds (class and dtype names, keys) are few and repeat on every event:
 // their escaped JSON is kept, up to a bound, and the table is simply cleared when it fills.
@@ -27,7 +26,7 @@ export function stringJson(text: string): string {
 }
 
 // Summaries that many events share (a class name, a tensor's dtype and shape): frozen, and their
-// JSON written once, on first use. Only data that needs no configuration to render goes here.
+// JSON written once, on first use.
 const constantJson = new WeakMap<object, string | null>();
 
 /** Freezes a summary (with its arrays) to share between events, and has its JSON kept. */
@@ -41,8 +40,8 @@ export function valueJson(value: unknown): string {
   return neutralizeString(JSON.stringify(value));
 }
 
-/** The JSON of a summary as the event renders it (`renderSummary`), neutralised. */
-export function summaryJson(summary: Summary, settings: RedactionSettings): string {
+/** The JSON of a summary, neutralised. */
+export function summaryJson(summary: Summary): string {
   switch (typeof summary) {
     case 'string':
       return stringJson(summary);
@@ -58,34 +57,33 @@ export function summaryJson(summary: Summary, settings: RedactionSettings): stri
   }
   if (summary === null) return 'null';
   const cached = constantJson.get(summary);
-  if (cached !== undefined) return cached ?? constantJsonOf(summary, settings);
-  if (summary instanceof PendingText || summary instanceof PendingPath) return valueJson(renderSummary(summary, settings));
-  return containerJson(summary, settings);
+  if (cached !== undefined) return cached ?? constantJsonOf(summary);
+  return containerJson(summary);
 }
 
-function constantJsonOf(summary: object, settings: RedactionSettings): string {
-  const json = containerJson(summary, settings);
+function constantJsonOf(summary: object): string {
+  const json = containerJson(summary);
   constantJson.set(summary, json);
   return json;
 }
 
-function containerJson(summary: object, settings: RedactionSettings): string {
-  return Array.isArray(summary) ? arrayJson(summary as readonly Summary[], settings) : objectJson(summary as Readonly<Record<string, Summary>>, settings);
+function containerJson(summary: object): string {
+  return Array.isArray(summary) ? arrayJson(summary as readonly Summary[]) : objectJson(summary as Readonly<Record<string, Summary>>);
 }
 
 /** A list of summaries, as `JSON.stringify` writes it (holes and undefined items as null). */
-export function arrayJson(items: readonly Summary[], settings: RedactionSettings): string {
+export function arrayJson(items: readonly Summary[]): string {
   let json = '[';
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     if (index > 0) json += ',';
     // JSON.stringify writes a hole or an undefined item as null.
-    json += item === undefined ? 'null' : summaryJson(item, settings);
+    json += item === undefined ? 'null' : summaryJson(item);
   }
   return `${json}]`;
 }
 
-function objectJson(object: Readonly<Record<string, Summary>>, settings: RedactionSettings): string {
+function objectJson(object: Readonly<Record<string, Summary>>): string {
   let json = '{';
   // Object.keys lists keys in the order JSON.stringify writes them (integer keys first).
   for (const key of Object.keys(object)) {
@@ -93,7 +91,7 @@ function objectJson(object: Readonly<Record<string, Summary>>, settings: Redacti
     // JSON.stringify leaves out a key whose value is undefined.
     if (value === undefined) continue;
     if (json.length > 1) json += ',';
-    json += `${stringJson(key)}:${summaryJson(value, settings)}`;
+    json += `${stringJson(key)}:${summaryJson(value)}`;
   }
   return `${json}}`;
 }

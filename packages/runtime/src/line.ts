@@ -1,6 +1,6 @@
 import type { Site } from './contract.js';
 import { toJsonLine } from './escape.js';
-import { buildCallEvent, durationOf, errorMessageOf, filePathOf, isoTime, lazinessOf, type CallRecord, type EventDraft } from './event.js';
+import { buildCallEvent, durationOf, filePathOf, isoTime, lazinessOf, type CallRecord, type EventDraft } from './event.js';
 import { arrayJson, stringJson, summaryJson, valueJson } from './json.js';
 import type { RedactionSettings } from './settings.js';
 
@@ -15,7 +15,7 @@ import type { RedactionSettings } from './settings.js';
 const HEAD_KEYS = ['ecs.version', 'log.level', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.outcome'] as const;
 const CORRELATION_KEYS = ['service.name', 'request.id', 'client.id', 'trace.id', 'span.id'] as const;
 const SITE_KEYS = ['gen_ai.operation.name', 'gen_ai.provider.name', 'code.filepath', 'code.lineno', 'code.column', 'code.function', 'mlx.kind', 'mlx.binding', 'mlx.callee'] as const;
-const DATA_KEYS = ['mlx.receiver', 'mlx.args', 'mlx.result', 'mlx.lazy', 'file.path', 'error.type', 'error.message'] as const;
+const DATA_KEYS = ['mlx.receiver', 'mlx.args', 'mlx.result', 'mlx.lazy', 'file.path', 'error.type', 'error.code', 'error.message', 'mlx.error.message_length'] as const;
 
 /** Every key of a call's event, in order; a test holds `buildCallEvent` to it. */
 export const CALL_EVENT_KEYS = ['@timestamp', ...HEAD_KEYS, 'event.duration', 'event.sequence', 'process.pid', ...CORRELATION_KEYS, ...SITE_KEYS, ...DATA_KEYS] as const;
@@ -80,17 +80,18 @@ export function callEventLine(record: CallRecord, settings: RedactionSettings): 
   if (record.spanId !== undefined) line += `,"span.id":${valueJson(record.spanId)}`;
   line += fragments.middle;
   const { receiver, args, result, error } = record;
-  if (receiver !== undefined) line += `,"mlx.receiver":${summaryJson(receiver, settings)}`;
-  line += `,"mlx.args":${arrayJson(args, settings)}`;
-  if (result !== undefined) line += `,"mlx.result":${summaryJson(result, settings)}`;
+  if (receiver !== undefined) line += `,"mlx.receiver":${summaryJson(receiver)}`;
+  line += `,"mlx.args":${arrayJson(args)}`;
+  if (result !== undefined) line += `,"mlx.result":${summaryJson(result)}`;
   const lazy = lazinessOf(record.site.kind, result);
   if (lazy !== undefined) line += `,"mlx.lazy":${String(lazy)}`;
-  const path = filePathOf(record, settings);
+  const path = filePathOf(record);
   if (path !== undefined) line += `,"file.path":${valueJson(path)}`;
   if (error !== undefined) {
     line += `,"error.type":${stringJson(error.type)}`;
-    const message = errorMessageOf(error);
-    if (message !== undefined) line += `,"error.message":${valueJson(message)}`;
+    if (error.code !== undefined) line += `,"error.code":${stringJson(error.code)}`;
+    if (error.message !== undefined) line += `,"error.message":${valueJson(error.message)}`;
+    if (error.length !== undefined) line += `,"mlx.error.message_length":${String(error.length)}`;
   }
   return `${line}}\n`;
 }

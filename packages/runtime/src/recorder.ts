@@ -2,10 +2,12 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { CallContext } from './call-context.js';
 import { knownChannels, watchNewChannels, type AuditChannel } from './channels.js';
 import { currentCorrelation } from './context.js';
-import { captureError } from './errors.js';
+import { refusedInsideSink } from './dispatch.js';
+import { summarizeError } from './errors.js';
 import { reportOnce } from './internal-report.js';
-import { admit, enqueue, nextSequence } from './pipeline.js';
-import { summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
+import { admit, enqueue, nextSequence, recordBytes } from './pipeline.js';
+import { redactionSettings } from './settings.js';
+import { MAX_ARGUMENTS, summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
 
 /** Kinds whose every call is an audit event, kept even when the buffer is full. */
 export const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
@@ -34,10 +36,16 @@ function onError(message: unknown): void {
  */
 function record(context: CallContext): void {
   try {
+    // A sink's own MLX calls: recording them would make every drain feed the next (counted there).
+    if (refusedInsideSink()) return;
     const endTime = performance.now();
     const { site, failed } = context;
-    if (!admit(failed || AUDIT_KINDS.has(site.kind))) return;
+    // Receiver, result and the arguments (an `omitted` summary past 64).
+    const bytes = recordBytes(2 + Math.min(context.args.length, MAX_ARGUMENTS + 1));
+    if (!admit(failed || AUDIT_KINDS.has(site.kind), bytes)) return;
     const correlation = currentCorrelation();
+    // Summaries are complete now, redaction included: the buffer keeps none of the call's values.
+    const settings = redactionSettings();
     // Every field written out, in one literal: a spread into a literal makes a slower object.
     enqueue({
       site,
@@ -45,14 +53,15 @@ function record(context: CallContext): void {
       startTime: context.startTime,
       endTime,
       failed,
-      receiver: summarizeReceiver(context.self, site.receiver),
-      args: summarizeArguments(context.args, site.args),
-      result: failed ? undefined : summarize(context.result, undefined),
-      error: failed ? captureError(context.error) : undefined,
+      receiver: summarizeReceiver(context.self, site.receiver, settings),
+      args: summarizeArguments(context.args, site.args, settings),
+      result: failed ? undefined : summarize(context.result, undefined, settings),
+      error: failed ? summarizeError(context.error, settings) : undefined,
       requestId: correlation.requestId,
       clientId: correlation.clientId,
       traceId: correlation.traceId,
       spanId: correlation.spanId,
+      bytes,
     });
   } catch (error) {
     reportOnce('record', `recording a call failed: ${String(error)}`);

@@ -2,28 +2,49 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** How a path argument appears in events. */
 export type PathPolicy = 'full' | 'basename' | 'hash';
+export const PATH_POLICIES: readonly PathPolicy[] = ['full', 'basename', 'hash'];
 
-/** The redaction settings in force, read when events are rendered and ids pseudonymised. */
+/**
+ * What `error.message` shows: MLX's fixed text only (`mlx`, the default), or, where the operator
+ * says the environment is trusted, the message itself with paths and URL secrets reduced.
+ */
+export type ErrorMessagePolicy = 'mlx' | 'trusted';
+export const ERROR_MESSAGE_POLICIES: readonly ErrorMessagePolicy[] = ['mlx', 'trusted'];
+
+/** An HMAC key shorter than this is refused: a short key can be found by trying keys. */
+export const MIN_KEY_BYTES = 16;
+/** `service.name` and the correlation ids are cut to this many characters. */
+export const MAX_NAME_LENGTH = 128;
+
+/** The redaction settings in force, read when calls are recorded and ids pseudonymised. */
 export interface RedactionSettings {
   readonly key: KeyObject | null;
   readonly paths: PathPolicy;
+  readonly errorMessages: ErrorMessagePolicy;
   readonly serviceName: string | undefined;
 }
 
-let current: RedactionSettings = { key: null, paths: 'full', serviceName: undefined };
+let current: RedactionSettings = { key: null, paths: 'full', errorMessages: 'mlx', serviceName: undefined };
 
 export function redactionSettings(): RedactionSettings {
   return current;
 }
 
-export function setRedactionSettings(settings: {
-  hmacKey: string | Uint8Array | null;
-  paths: PathPolicy;
-  serviceName: string | undefined;
-}): void {
-  const { hmacKey } = settings;
-  const key = hmacKey === null || hmacKey.length === 0 ? null : createSecretKey(typeof hmacKey === 'string' ? Buffer.from(hmacKey, 'utf8') : hmacKey);
-  current = { key, paths: settings.paths, serviceName: settings.serviceName };
+export function setRedactionSettings(settings: RedactionSettings): void {
+  current = settings;
+}
+
+/**
+ * The key for `hmacKey` (a string is used as its UTF-8 bytes), or null for none (`null` or
+ * empty). Throws a TypeError for anything else or a key shorter than 16 bytes.
+ */
+export function hmacKeyFrom(hmacKey: unknown): KeyObject | null {
+  if (hmacKey === null || hmacKey === undefined) return null;
+  if (typeof hmacKey !== 'string' && !(hmacKey instanceof Uint8Array)) throw new TypeError('mlx-audit: hmacKey must be a string, a Uint8Array or null');
+  const bytes = typeof hmacKey === 'string' ? Buffer.from(hmacKey, 'utf8') : hmacKey;
+  if (bytes.length === 0) return null;
+  if (bytes.length < MIN_KEY_BYTES) throw new TypeError(`mlx-audit: hmacKey must be at least ${MIN_KEY_BYTES} bytes (use 32 random bytes: openssl rand -hex 32)`);
+  return createSecretKey(bytes);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { constructorName, readProperty } from './describe.js';
+import { constructorName, inheritsFrom, readProperty } from './describe.js';
 import { constantSummary } from './json.js';
 import { alreadyLoaded, resolveOptional } from './optional-module.js';
 
@@ -13,11 +13,10 @@ export type TensorSummary = {
   readonly nbytes: number;
 };
 
-type Constructor = abstract new (...args: never[]) => unknown;
-
 interface MlxClasses {
-  readonly array: Constructor;
-  readonly Dtype: Constructor | undefined;
+  /** `array.prototype` and `Dtype.prototype`, for `inheritsFrom` (an `instanceof` that runs no trap). */
+  readonly arrayPrototype: object;
+  readonly dtypePrototype: object | undefined;
 }
 
 const MLX_PACKAGE = '@frost-beta/mlx';
@@ -42,26 +41,27 @@ function loadedMlx(): MlxClasses | undefined {
   const array = readProperty(core, 'array');
   const dtype = readProperty(core, 'Dtype');
   if (typeof array !== 'function') return undefined;
+  const arrayPrototype = readProperty(array, 'prototype');
+  const dtypePrototype = typeof dtype === 'function' ? readProperty(dtype, 'prototype') : undefined;
+  if (typeof arrayPrototype !== 'object' || arrayPrototype === null) return undefined;
   mlxClasses = {
-    array: array as Constructor,
-    Dtype: typeof dtype === 'function' ? (dtype as Constructor) : undefined,
+    arrayPrototype,
+    dtypePrototype: typeof dtypePrototype === 'object' && dtypePrototype !== null ? dtypePrototype : undefined,
   };
   return mlxClasses;
 }
 
 /**
  * Whether a value is an MLX array: an instance of MLX's `array` class when MLX is loaded where
- * the runtime can see it; otherwise (MLX not reachable, or another copy of it) an object with a
- * `shape` array and a `dtype` that has a numeric `size`, as every MLX array has.
+ * the runtime can see it; otherwise (MLX not reachable, or another copy of it) an object of a
+ * class named `array` with a `shape` array and a `dtype` that has a numeric `size`, as every
+ * MLX array has. Only a class named `array` is asked for its `shape` and `dtype`: anything else
+ * is the application's, whose getters the runtime never runs. `value` is not a Proxy.
  */
 export function isTensor(value: object): boolean {
   const mlx = loadedMlx();
-  if (mlx !== undefined) {
-    if (value instanceof mlx.array) return true;
-    // Another copy of MLX names its class `array` too; anything else is not a tensor.
-    if (constructorName(value) !== 'array') return false;
-  }
-  return looksLikeTensor(value);
+  if (mlx !== undefined && inheritsFrom(value, mlx.arrayPrototype)) return true;
+  return constructorName(value) === 'array' && looksLikeTensor(value);
 }
 
 function looksLikeTensor(value: object): boolean {
@@ -72,8 +72,8 @@ function looksLikeTensor(value: object): boolean {
 
 /** Whether a value is an MLX dtype, whose `toString` is MLX's own and prints its name. */
 export function isDtype(value: object): boolean {
-  const dtypeClass = loadedMlx()?.Dtype;
-  if (dtypeClass !== undefined && value instanceof dtypeClass) return true;
+  const dtypePrototype = loadedMlx()?.dtypePrototype;
+  if (dtypePrototype !== undefined && inheritsFrom(value, dtypePrototype)) return true;
   return constructorName(value) === 'Dtype' && typeof readProperty(value, 'size') === 'number';
 }
 

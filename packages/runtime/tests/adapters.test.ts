@@ -36,7 +36,8 @@ describe('pinoSink', () => {
         done();
       },
     });
-    configure({ sinks: [pinoSink(pino({ base: null }, destination))], exitHooks: false });
+    // Trusted messages, so that one with a line separator reaches pino, escaped.
+    configure({ sinks: [pinoSink(pino({ base: null }, destination))], exitHooks: false, errorMessages: 'trusted' });
     recordTwoCalls();
     const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toHaveLength(2);

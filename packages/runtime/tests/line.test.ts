@@ -3,9 +3,9 @@ import { toJsonLine } from '../src/escape.js';
 import { buildCallEvent, type CallRecord } from '../src/event.js';
 import { site } from '../src/instrument.js';
 import { CALL_EVENT_KEYS, callEventLine } from '../src/line.js';
-import { redactionSettings, setRedactionSettings } from '../src/settings.js';
+import { hmacKeyFrom, redactionSettings, setRedactionSettings, type RedactionSettings } from '../src/settings.js';
 import { summarize, summarizeReceiver } from '../src/summarize.js';
-import { PendingPath, PendingText, type Summary } from '../src/summary.js';
+import type { Summary } from '../src/summary.js';
 import { mx, type Dtype } from './support/mlx.js';
 
 // The line sinks' fast path writes an event's JSON in pieces: it must give the very line that
@@ -20,25 +20,29 @@ const SITES = [
   site({ id: 'core.array#item', kind: 'data-extraction', mode: 'event', file: 'src/y.ts', line: 2, column: 3, fn: 'cheap', callee: 'x.item', args: [], receiver: 'tensor' }),
 ];
 
-const SUMMARIES: readonly Summary[] = [
-  null,
-  3,
-  { type: 'tensor', shape: [2, 3], dtype: 'float32', size: 6, nbytes: 24 },
-  new PendingText(`prompt ${CONTROL}`),
-  new PendingPath(`/models/${CONTROL}/weights.safetensors`),
-  { type: 'weights', count: 2, names: ['layer.weight', CONTROL] },
-  [1, 2, 3],
-  // What the hot path makes of real values: shared summaries whose JSON is written once.
-  summarize(mx.full([2, 3], 1), 'tensor'),
-  summarize(mx.full([], 1), undefined),
-  summarize(4.5, undefined),
-  summarizeReceiver(new (class Model {
-    readonly layers = 2;
-  })(), 'module') ?? null,
-  summarize({ [CONTROL]: 1, b: [mx.full([1], 2)] }, 'option'),
-];
+/** Summaries of every form, made as the hot path makes them under `settings` (shared ones included). */
+function summaries(settings: RedactionSettings): readonly Summary[] {
+  return [
+    null,
+    3,
+    { type: 'tensor', shape: [2, 3], dtype: 'float32', size: 6, nbytes: 24 },
+    summarize(`prompt ${CONTROL}`, 'text', settings),
+    summarize(`/models/${CONTROL}/weights.safetensors`, 'path', settings),
+    summarize(`https://user:pw@host/${CONTROL}?q=1`, 'path', settings),
+    { type: 'weights', count: 2 },
+    [1, 2, 3],
+    summarize(mx.full([2, 3], 1), 'tensor', settings),
+    summarize(mx.full([], 1), undefined, settings),
+    summarize(4.5, undefined, settings),
+    summarizeReceiver(new (class Model {
+      readonly layers = 2;
+    })(), 'module', settings) ?? null,
+    summarize({ [CONTROL]: 1, b: [mx.full([1], 2)] }, 'option', settings),
+  ];
+}
 
-function record(index: number): CallRecord {
+function record(index: number, settings: RedactionSettings = redactionSettings()): CallRecord {
+  const SUMMARIES = summaries(settings);
   const pick = <T>(items: readonly T[], salt: number): T => items[(index * 7 + salt) % items.length] as T;
   const failed = index % 3 === 0;
   const correlation = index % 2 === 0 ? { requestId: `request-${CONTROL}`, clientId: 'c1', traceId: 't'.repeat(32), spanId: 's'.repeat(16) } : {};
@@ -51,21 +55,24 @@ function record(index: number): CallRecord {
     receiver: index % 4 === 0 ? undefined : pick(SUMMARIES, 1),
     args: SUMMARIES.slice(0, index % SUMMARIES.length),
     result: failed ? undefined : pick(SUMMARIES, 2),
-    error: failed ? { type: 'TypeError', message: index % 2 === 0 ? `bad ${CONTROL} at /home/user/x.ts` : undefined } : undefined,
+    error: failed
+      ? { type: 'TypeError', code: index % 4 === 0 ? 'ENOENT' : undefined, message: index % 2 === 0 ? `[load] Failed to open ${CONTROL}…` : undefined, length: index % 2 === 0 ? 40 : undefined }
+      : undefined,
     requestId: undefined,
     clientId: undefined,
     traceId: undefined,
     spanId: undefined,
+    bytes: 0,
     ...correlation,
   };
 }
 
 describe('the line of a call event, written in pieces', () => {
   const settingsCases = [
-    { hmacKey: null, paths: 'full', serviceName: undefined },
-    { hmacKey: 'key-0123456789abcdef0123456789abcdef', paths: 'basename', serviceName: `svc ${CONTROL}` },
-    { hmacKey: 'key-0123456789abcdef0123456789abcdef', paths: 'hash', serviceName: 'svc' },
-  ] as const;
+    { key: null, paths: 'full', errorMessages: 'mlx', serviceName: undefined },
+    { key: hmacKeyFrom('key-0123456789abcdef0123456789abcdef'), paths: 'basename', errorMessages: 'mlx', serviceName: `svc ${CONTROL}` },
+    { key: hmacKeyFrom('key-0123456789abcdef0123456789abcdef'), paths: 'hash', errorMessages: 'trusted', serviceName: 'svc' },
+  ] as const satisfies readonly RedactionSettings[];
 
   for (const settings of settingsCases) {
     it(`is the serialised event, byte for byte (paths: ${settings.paths})`, () => {
@@ -79,7 +86,7 @@ describe('the line of a call event, written in pieces', () => {
           expect(callEventLine(rec, redactionSettings())).toBe(toJsonLine(event));
         }
       } finally {
-        setRedactionSettings({ hmacKey: null, paths: 'full', serviceName: undefined });
+        setRedactionSettings({ key: null, paths: 'full', errorMessages: 'mlx', serviceName: undefined });
       }
     });
   }
@@ -103,19 +110,19 @@ describe('the line of a call event, written in pieces', () => {
 
 describe('shared tensor summaries', () => {
   it('are shared only by tensors of the same dtype and shape, and say what each tensor is', () => {
-    const a = summarize(mx.full([2, 3], 1), 'tensor');
-    expect(summarize(mx.full([2, 3], 7), 'tensor')).toBe(a);
+    const a = summarize(mx.full([2, 3], 1), 'tensor', redactionSettings());
+    expect(summarize(mx.full([2, 3], 7), 'tensor', redactionSettings())).toBe(a);
     expect(a).toEqual({ type: 'tensor', shape: [2, 3], dtype: 'float32', size: 6, nbytes: 24 });
-    expect(summarize(mx.full([3, 2], 1), 'tensor')).toEqual({ type: 'tensor', shape: [3, 2], dtype: 'float32', size: 6, nbytes: 24 });
+    expect(summarize(mx.full([3, 2], 1), 'tensor', redactionSettings())).toEqual({ type: 'tensor', shape: [3, 2], dtype: 'float32', size: 6, nbytes: 24 });
     const int32 = (mx as unknown as { int32: Dtype }).int32;
     const Tensor = mx.array as unknown as new (values: number[][], dtype: Dtype) => object;
-    const int = summarize(new Tensor([[1, 2, 3], [4, 5, 6]], int32), 'tensor');
+    const int = summarize(new Tensor([[1, 2, 3], [4, 5, 6]], int32), 'tensor', redactionSettings());
     expect(int).toEqual({ type: 'tensor', shape: [2, 3], dtype: 'int32', size: 6, nbytes: 24 });
     expect(int).not.toBe(a);
     // Many shapes in turn: each summary stays right once older ones are no longer kept.
     for (let length = 1; length <= 20; length++) {
-      expect(summarize(mx.full([length], 0), 'tensor')).toEqual({ type: 'tensor', shape: [length], dtype: 'float32', size: length, nbytes: 4 * length });
+      expect(summarize(mx.full([length], 0), 'tensor', redactionSettings())).toEqual({ type: 'tensor', shape: [length], dtype: 'float32', size: length, nbytes: 4 * length });
     }
-    expect(summarize(mx.full([2, 3], 1), 'tensor')).toEqual(a);
+    expect(summarize(mx.full([2, 3], 1), 'tensor', redactionSettings())).toEqual(a);
   });
 });

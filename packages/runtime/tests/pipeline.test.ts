@@ -79,7 +79,8 @@ describe('control characters', () => {
 
   it('are escaped in JSON lines and written out in the events object sinks get', () => {
     const sink = captureSink();
-    configure({ sinks: [sink], exitHooks: false });
+    // Trusted messages: the message is where the hostile text can reach an event.
+    configure({ sinks: [sink], exitHooks: false, errorMessages: 'trusted' });
     const site = testSite({ id: 'core.load', kind: 'model-load', args: ['weights'] });
     expect(() =>
       call(site, undefined, () => {
@@ -100,7 +101,8 @@ describe('control characters', () => {
     expect(written).toBe(
       'line\\u000abreak \\u2028 sep \\u2029 para \\u202e bidi \\u2066 isolate \\u001b[31m esc \\u0085 nel \\u007f del',
     );
-    expect(JSON.stringify(event?.['mlx.args'])).toContain('\\\\u202e');
+    // Keys are counted, never written: the hostile key cannot reach a line at all.
+    expect(event?.['mlx.args']).toEqual([{ type: 'weights', count: 1 }]);
   });
 });
 

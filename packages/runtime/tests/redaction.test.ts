@@ -82,26 +82,25 @@ describe('tensors on real MLX', () => {
 
     expect(everything(sink)).not.toContain('7777');
     const [saveEvent, loadEvent] = parsedLines(sink);
-    const names = Array.from({ length: 8 }, (_, index) => `layers.${index}.weight`);
+    // Names are counted, not listed: a weight map's keys are whatever the application chose.
     expect(saveEvent).toMatchObject({
       'event.category': ['file'],
       'event.type': ['creation'],
       'file.path': path,
-      'mlx.args': [{ type: 'path', path }, { type: 'weights', count: 10, names }],
+      'mlx.args': [{ type: 'path', path }, { type: 'weights', count: 10 }],
     });
     expect(loadEvent).toMatchObject({ 'event.category': ['file'], 'event.type': ['access'], 'mlx.result': { type: 'weights', count: 10 } });
-    expect((loadEvent?.['mlx.result'] as { names: string[] }).names).toHaveLength(8);
   });
 
-  it('reduce the paths in MLX error messages to basenames', () => {
+  it('keep only the fixed text of MLX error messages, never the path they echo', () => {
     const sink = capture();
     const load = testSite({ id: 'core.load', kind: 'model-load', args: ['path'] });
     const missing = '/nonexistent/customer-acme/models/model.safetensors';
     expect(() => call(load, mx, mx.load, [missing])).toThrow();
     flushAuditLog();
     const [event] = parsedLines(sink);
-    expect(event?.['error.message']).toContain('model.safetensors');
-    expect(event?.['error.message']).not.toContain('customer-acme');
+    expect(event?.['error.message']).toBe('[load_safetensors] Failed to open …');
+    expect(event?.['mlx.error.message_length']).toBe(`[load_safetensors] Failed to open file ${missing}`.length);
     expect(event?.['mlx.args']).toEqual([{ type: 'path', path: missing }]);
   });
 
@@ -109,7 +108,7 @@ describe('tensors on real MLX', () => {
     const tensor = mx.full([3], SENTINEL);
     expect(summarizeTensor(tensor)).toEqual({ type: 'tensor', shape: [3], dtype: 'float32', size: 3, nbytes: 12 });
     expect(summarizeTensor({ shape: 'no' })).toBeUndefined();
-    expect(JSON.stringify(summarizeValue({ w: tensor }))).toBe('{"type":"weights","count":1,"names":["w"]}');
+    expect(JSON.stringify(summarizeValue({ w: tensor }))).toBe('{"type":"weights","count":1}');
   });
 });
 
@@ -162,15 +161,15 @@ describe('other values', () => {
     ]);
   });
 
-  it('give objects their sorted key names (16 at most), instances their class, functions their kind', () => {
+  it('give objects their key count (never the keys: text used as a key is text), instances their class, functions their kind', () => {
     const many: Record<string, number> = {};
     for (let index = 0; index < 20; index++) many[`k${String(index).padStart(2, '0')}`] = index;
     class Tokenizer {
       readonly vocabulary = 32;
     }
     expect(argsOf(['other'], [{ zeta: 1, alpha: 'secret' }, many, new Tokenizer(), () => 1, [1, 2, 3], new Map([['a', 1]]), Buffer.from('secret')])).toEqual([
-      { type: 'object', count: 2, keys: ['alpha', 'zeta'] },
-      { type: 'object', count: 20, keys: Object.keys(many).slice(0, 16) },
+      { type: 'object', count: 2 },
+      { type: 'object', count: 20 },
       { type: 'Tokenizer' },
       { type: 'Function' },
       { type: 'array', length: 3 },
@@ -201,7 +200,7 @@ describe('other values', () => {
         return 'x';
       },
     });
-    expect(argsOf(['module', 'other'], [hostile, getter])).toEqual([{ type: 'unreadable' }, { type: 'Holder' }]);
+    expect(argsOf(['module', 'other'], [hostile, getter])).toEqual([{ type: 'Proxy' }, { type: 'Holder' }]);
     expect(touched).toBe(false);
   });
 });
