@@ -1,5 +1,6 @@
 import { toJsonLine, neutralizeValue } from './escape.js';
-import { captureError, sanitizeErrorMessage } from './errors.js';
+import { describeThrown, sinkName } from './describe-thrown.js';
+import { isObjectLike } from './describe.js';
 import { reportOnce, reportToOperator } from './internal-report.js';
 import { buildCallEvent, type CallRecord, type EventDraft } from './event.js';
 import { callEventLine } from './line.js';
@@ -41,44 +42,137 @@ class EventBatch implements AuditBatch {
         made.push(make(item));
       } catch (error) {
         // The runtime's own code: should it fail, the operator hears of it, the application never.
-        reportOnce('build-event', `building an event failed: ${String(error)}`);
+        reportOnce('build-event', `building an event failed: ${describeThrown(error)}`);
       }
     }
     return made;
   }
 }
 
+// A write that holds the event loop this long is worth telling the operator about, once per sink.
+const SLOW_WRITE_MS = 100;
+
 const failuresBySink = new Map<string, number>();
-const reportedSinks = new WeakSet<AuditSink>();
+const reportedFailures = new WeakSet<object>();
+const reportedSlowness = new WeakSet<object>();
+// Whether a sink's `write` is running: whatever is recorded meanwhile comes from the sink's own code.
+let insideSink = false;
+let recordedBySinks = 0;
 
 /**
- * Hands a batch to every sink. A sink that throws loses this batch and nothing else: the other
- * sinks still get it, the application never sees the error, and the operator hears about the
- * first failure of each sink on stderr (the counts are in `auditStats()`).
+ * One batch on its way to the sinks. `run` hands it to them one after another and may stop
+ * between two of them, once a deadline has passed, to be resumed later: a synchronous sink's
+ * own write cannot be interrupted, but the sinks after it can wait for a later turn of the event
+ * loop. A sink that throws loses this batch and nothing else: the other sinks still get it, the
+ * application never sees the error, and the operator hears about the first failure of each sink
+ * on stderr (the counts are in `auditStats()`).
  */
-export function deliver(sinks: readonly AuditSink[], events: readonly PendingEvent[], settings: RedactionSettings): void {
-  if (events.length === 0) return;
-  const batch = new EventBatch(events, settings);
-  for (const sink of sinks) {
-    try {
-      sink.write(batch);
-    } catch (error) {
-      failuresBySink.set(sink.name, (failuresBySink.get(sink.name) ?? 0) + 1);
-      if (!reportedSinks.has(sink)) {
-        reportedSinks.add(sink);
-        reportToOperator(
-          `the ${sink.name} sink failed (${describeFailure(error)}); its events are lost while it fails, and further failures are counted in auditStats().sinkFailures, not reported`,
-        );
-      }
-    }
+export class Delivery {
+  readonly #sinks: readonly AuditSink[];
+  readonly #batch: EventBatch;
+  #next = 0;
+  #writers = 0;
+
+  constructor(
+    sinks: readonly AuditSink[],
+    /** The batch's events, counted as delivered or lost once every sink has had them. */
+    readonly events: readonly PendingEvent[],
+    settings: RedactionSettings,
+  ) {
+    this.#sinks = sinks;
+    this.#batch = new EventBatch(events, settings);
   }
+
+  /** Whether at least one sink has written the batch (it has not thrown). */
+  get written(): boolean {
+    return this.#writers > 0;
+  }
+
+  /**
+   * Writes to the sinks still waiting, at least one, and stops early once `deadline` (a
+   * `performance.now()` time) has passed. True when every sink has had the batch.
+   */
+  run(deadline: number): boolean {
+    while (this.#next < this.#sinks.length) {
+      const sink = this.#sinks[this.#next++];
+      if (writeTo(sink, this.#batch, this.events.length)) this.#writers++;
+      if (this.#next < this.#sinks.length && performance.now() >= deadline) return false;
+    }
+    return true;
+  }
+}
+
+/** Whether the sink wrote the batch. Never throws, whatever the sink is or throws. */
+function writeTo(sink: AuditSink | undefined, batch: EventBatch, count: number): boolean {
+  const started = performance.now();
+  insideSink = true;
+  try {
+    sink?.write(batch);
+    return sink !== undefined;
+  } catch (error) {
+    noteFailure(sink, error);
+    return false;
+  } finally {
+    insideSink = false;
+    noteDuration(sink, performance.now() - started, count);
+  }
+}
+
+function noteFailure(sink: AuditSink | undefined, error: unknown): void {
+  const name = sinkName(sink);
+  failuresBySink.set(name, (failuresBySink.get(name) ?? 0) + 1);
+  if (!firstTime(reportedFailures, sink, `sink-failed:${name}`)) return;
+  reportToOperator(
+    `the ${name} sink failed (${describeThrown(error)}); its events are lost while it fails, and further failures are counted in auditStats().sinkFailures, not reported`,
+  );
+}
+
+function noteDuration(sink: AuditSink | undefined, milliseconds: number, count: number): void {
+  if (milliseconds < SLOW_WRITE_MS || !firstTime(reportedSlowness, sink, `sink-slow:${sinkName(sink)}`)) return;
+  reportToOperator(
+    `the ${sinkName(sink)} sink took ${Math.round(milliseconds)} ms to write ${count} events; the program waits while a sink writes, so a slow sink should hand its work to a worker thread or an asynchronous queue`,
+  );
+}
+
+/** True the first time for a sink: per object, or per name for a sink that is not one. */
+function firstTime(seen: WeakSet<object>, sink: unknown, key: string): boolean {
+  if (isObjectLike(sink)) {
+    if (seen.has(sink)) return false;
+    seen.add(sink);
+    return true;
+  }
+  if (seenKeys.has(key)) return false;
+  seenKeys.add(key);
+  return true;
+}
+
+const seenKeys = new Set<string>();
+
+/**
+ * Asked by the recorder before it records anything: whether a sink's `write` is running, which
+ * means the event comes from the sink's own code (its MLX calls, its `auditEvent`). Such an event
+ * is left out and counted, since recording it would schedule another drain, whose write would
+ * record another, and the process would never go idle.
+ */
+export function refusedInsideSink(): boolean {
+  if (!insideSink) return false;
+  countRecordedBySinks(1);
+  return true;
+}
+
+/** Counts events a sink recorded while it was written to, which the pipeline left out. */
+export function countRecordedBySinks(count: number): void {
+  recordedBySinks += count;
+  reportOnce(
+    'recorded-by-sink',
+    'a sink recorded events while it was being written (its own MLX calls or auditEvent); they are left out, so that the sink does not feed itself, and counted in auditStats().recordedBySinks',
+  );
+}
+
+export function recordedBySinksCount(): number {
+  return recordedBySinks;
 }
 
 export function sinkFailureCounts(): Record<string, number> {
   return Object.fromEntries(failuresBySink);
-}
-
-function describeFailure(error: unknown): string {
-  const { type, message } = captureError(error);
-  return message === undefined ? type : `${type}: ${sanitizeErrorMessage(message)}`;
 }

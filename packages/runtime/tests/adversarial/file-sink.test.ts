@@ -1,0 +1,247 @@
+import '../support/quiet.js';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditStats, configure, flushAuditLog } from '../../src/configure.js';
+import { call } from '../../src/instrument.js';
+import { fileSink } from '../../src/sinks/file.js';
+import { testSite } from '../support/capture.js';
+import { childScripts, requireBuild } from './child.js';
+
+// Attacks on the file sink by someone who shares the machine (writes a directory on the way to
+// the log, plants links and odd files) and by the machine itself (a full disk, logrotate).
+const root = mkdtempSync(join(tmpdir(), 'mlx-audit-file-attacks-'));
+const scripts = childScripts('mlx-audit-file-child-');
+// Someone else: any uid but ours.
+const STRANGER = 4242;
+
+beforeAll(requireBuild);
+
+afterEach(() => {
+  configure({ sinks: [], exitHooks: false });
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  scripts.dispose();
+});
+
+function batch(lines: string[]) {
+  return { lines, events: [] };
+}
+
+function line(index: number): string {
+  return `${JSON.stringify({ 'event.sequence': index, padding: 'x'.repeat(80) })}\n`;
+}
+
+function lines(from: number, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => line(from + index));
+}
+
+/** A fresh directory only we can write, as the sink requires. */
+function directory(name: string): string {
+  const path = join(root, name);
+  mkdirSync(path, { mode: 0o700 });
+  return path;
+}
+
+/** Every line of a JSONL file parsed, which fails on a torn or joined line; the file must end with a newline. */
+function sequencesIn(path: string): number[] {
+  const text = readFileSync(path, 'utf8');
+  if (text === '') return [];
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((row) => (JSON.parse(row) as { 'event.sequence': number })['event.sequence']);
+}
+
+describe('the file sink under attack', () => {
+  it('9a: follows the path after the file is renamed (logrotate) or deleted, and says so on stderr', () => {
+    const path = join(directory('rotated-outside'), 'audit.jsonl');
+    const child = scripts.run(`
+import { renameSync, rmSync } from 'node:fs';
+const path = ${JSON.stringify(path)};
+const sink = runtime.fileSink({ path });
+const line = (index) => JSON.stringify({ 'event.sequence': index }) + '\\n';
+sink.write({ lines: [line(1)], events: [] });
+renameSync(path, path + '.logrotate');
+sink.write({ lines: [line(2)], events: [] });
+rmSync(path, { force: true });
+sink.write({ lines: [line(3)], events: [] });
+sink.write({ lines: [line(4)], events: [] });`);
+    expect(child.status).toBe(0);
+    expect(sequencesIn(`${path}.logrotate`)).toEqual([1]);
+    expect(sequencesIn(path)).toEqual([3, 4]);
+    expect(child.stderr).toContain(`${path} was renamed or replaced by another program`);
+    expect(child.stderr).toContain(`${path} was deleted`);
+    expect(child.stderr.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('9b: a write that fills the disk (ENOSPC, a 64 KiB tmpfs) leaves no torn line, and writing resumes cleanly', () => {
+    // A real full disk: a tmpfs mounted for the test (root is required, as in CI). Should the
+    // mount be impossible, this throws: the test fails, it does not skip.
+    const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-enospc-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    let sink: ReturnType<typeof fileSink> | undefined;
+    try {
+      const filler = join(mountPoint, 'filler');
+      writeFileSync(filler, Buffer.alloc(16 * 1024));
+      const path = join(mountPoint, 'audit.jsonl');
+      sink = fileSink({ path });
+      let next = 0;
+      let failure: unknown;
+      while (failure === undefined && next < 10_000) {
+        try {
+          sink.write(batch(lines(next, 100)));
+        } catch (error) {
+          failure = error;
+        }
+        next += 100;
+      }
+      expect((failure as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC');
+      // The batch that did not fit is cut back off whole: only complete lines, in order.
+      const kept = sequencesIn(path);
+      expect(kept).toEqual(Array.from({ length: kept.length }, (_, index) => index));
+      expect(kept.length).toBe(next - 100);
+
+      rmSync(filler);
+      sink.write(batch([line(next)]));
+      expect(sequencesIn(path)).toEqual([...kept, next]);
+
+      // A partial line the sink did not cut (a crash mid-write) stays on a line of its own.
+      sink.close?.();
+      appendFileSync(path, '{"event.sequ');
+      fileSink({ path }).write(batch([line(next + 1)]));
+      const rows = readFileSync(path, 'utf8').split('\n');
+      expect(rows.slice(-3)).toEqual(['{"event.sequ', line(next + 1).slice(0, -1), '']);
+    } finally {
+      sink?.close?.();
+      // Lazy: a descriptor left open by a failure must not leave the mount behind.
+      execFileSync('umount', ['-l', mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
+  });
+
+  it('9c: refuses a log whose directory is a symbolic link, and a directory it creates that is swapped for one', () => {
+    const elsewhere = directory('elsewhere');
+    const parent = directory('symlinked-parent');
+    symlinkSync(elsewhere, join(parent, 'logs'));
+    expect(() => {
+      fileSink({ path: join(parent, 'logs', 'audit.jsonl') }).write(batch([line(1)]));
+    }).toThrow(/symbolic link/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+
+    // Deeper: a link on the way, below the first directory the sink would create.
+    symlinkSync(elsewhere, join(parent, 'deeper'));
+    expect(() => {
+      fileSink({ path: join(parent, 'deeper', 'made', 'audit.jsonl') }).write(batch([line(1)]));
+    }).toThrow(/symbolic link/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('9d: refuses a file with another hard link, and leaves it and its mode alone', () => {
+    const logs = directory('hard-linked');
+    const precious = join(root, 'precious.conf');
+    writeFileSync(precious, 'precious\n', { mode: 0o644 });
+    chmodSync(precious, 0o644);
+    linkSync(precious, join(logs, 'audit.jsonl'));
+    expect(() => {
+      fileSink({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
+    }).toThrow(/hard link/);
+    expect(readFileSync(precious, 'utf8')).toBe('precious\n');
+    expect(statSync(precious).mode & 0o777).toBe(0o644);
+  });
+
+  it('9e: refuses a directory that others can write, or that another user owns', () => {
+    for (const mode of [0o777, 0o770, 0o1777, 0o720, 0o702]) {
+      const logs = directory(`mode-${mode.toString(8)}`);
+      chmodSync(logs, mode);
+      expect(() => {
+        fileSink({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
+      }, `mode ${mode.toString(8)}`).toThrow(/writable by others/);
+      expect(existsSync(join(logs, 'audit.jsonl'))).toBe(false);
+    }
+    const theirs = directory('strangers');
+    chownSync(theirs, STRANGER, STRANGER);
+    expect(() => {
+      fileSink({ path: join(theirs, 'audit.jsonl') }).write(batch([line(1)]));
+    }).toThrow(/owned by another user/);
+    expect(existsSync(join(theirs, 'audit.jsonl'))).toBe(false);
+  });
+
+  it('9f: rotation steps over a rotation slot that is not its file (a directory, a FIFO), loses nothing and touches nothing', () => {
+    const logs = directory('odd-slots');
+    const path = join(logs, 'audit.jsonl');
+    mkdirSync(`${path}.1`);
+    writeFileSync(join(`${path}.1`, 'keep'), 'mine\n');
+    execFileSync('mkfifo', [`${path}.3`]);
+    // Each line is 114 or 115 bytes: two fit in 250.
+    const sink = fileSink({ path, maxBytes: 250, maxFiles: 4 });
+    for (let index = 0; index < 12; index += 3) sink.write(batch(lines(index, 3)));
+    sink.close?.();
+
+    expect(readFileSync(join(`${path}.1`, 'keep'), 'utf8')).toBe('mine\n');
+    expect(lstatSync(`${path}.3`).isFIFO()).toBe(true);
+    // The usable slots, oldest first: .4, .2, then the file itself, with the most recent lines.
+    const kept = [`${path}.4`, `${path}.2`, path].flatMap(sequencesIn);
+    expect(kept).toEqual([6, 7, 8, 9, 10, 11]);
+
+    // With no usable slot at all, the file grows past maxBytes rather than losing events.
+    const blocked = join(directory('no-slot'), 'audit.jsonl');
+    mkdirSync(`${blocked}.1`);
+    const stuck = fileSink({ path: blocked, maxBytes: 250, maxFiles: 1 });
+    for (let index = 0; index < 6; index += 3) stuck.write(batch(lines(index, 3)));
+    stuck.close?.();
+    expect(sequencesIn(blocked)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // A FIFO at the log path itself is refused, without the open waiting for a reader.
+    const piped = join(directory('fifo-path'), 'audit.jsonl');
+    execFileSync('mkfifo', [piped]);
+    expect(() => {
+      fileSink({ path: piped }).write(batch([line(1)]));
+    }).toThrow(/not a regular file/);
+  });
+
+  it('9g: events a failing file sink never wrote are not counted as delivered', () => {
+    const logs = directory('delivered');
+    // A link where the file should be: the sink refuses it, so every write fails.
+    symlinkSync(join(root, 'nowhere.txt'), join(logs, 'refused.jsonl'));
+    const refused = join(logs, 'refused.jsonl');
+    const inference = testSite({ id: 'generate', kind: 'inference' });
+    configure({ sinks: [fileSink({ path: refused })], exitHooks: false });
+    const before = auditStats();
+    for (let index = 0; index < 3; index++) call(inference, undefined, () => index, []);
+    flushAuditLog();
+    const after = auditStats();
+    expect(after.delivered - before.delivered).toBe(0);
+    expect(after.lost - before.lost).toBe(3);
+    expect(after.sinkFailures.file).toBeGreaterThanOrEqual(1);
+
+    // With a second sink that works, the same events are written once, and so delivered.
+    const good = join(logs, 'good.jsonl');
+    configure({ sinks: [fileSink({ path: refused }), fileSink({ path: good })], exitHooks: false });
+    for (let index = 0; index < 3; index++) call(inference, undefined, () => index, []);
+    flushAuditLog();
+    expect(auditStats().delivered - after.delivered).toBe(3);
+    expect(auditStats().lost - after.lost).toBe(0);
+    expect(sequencesIn(good)).toHaveLength(3);
+  });
+});
