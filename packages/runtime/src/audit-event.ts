@@ -10,6 +10,7 @@ import { AUDIT_KINDS } from './recorder.js';
 import { redactionSettings, type RedactionSettings } from './settings.js';
 import { summarize } from './summarize.js';
 import type { Summary } from './summary.js';
+import { describeThrown } from './describe-thrown.js';
 
 /** What an application event says besides its action. */
 export interface AuditEventFields {
@@ -71,7 +72,7 @@ export function auditEvent(action: string, fields: AuditEventFields = {}): void 
       ...currentCorrelation(),
     });
   } catch (error) {
-    reportOnce('audit-event', `auditEvent failed: ${String(error)}`);
+    reportOnce('audit-event', `auditEvent failed: ${describeThrown(error)}`);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type RedactionSettings,
 } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
+import { describeThrown, sinkName } from './describe-thrown.js';
 
 /** Options of `configure()`; each one left out comes from its `MLX_AUDIT_*` variable, then the default. */
 export interface AuditOptions {
@@ -120,7 +121,7 @@ export function flushAuditLog(): void {
   try {
     flushPipeline();
   } catch (error) {
-    reportOnce('flush', `flushing failed: ${String(error)}`);
+    reportOnce('flush', `flushing failed: ${describeThrown(error)}`);
   }
 }
 
@@ -138,6 +139,6 @@ function closeSink(sink: AuditSink): void {
   try {
     sink.close?.();
   } catch (error) {
-    reportToOperator(`closing the ${sink.name} sink failed: ${String(error)}`);
+    reportToOperator(`closing the ${sinkName(sink)} sink failed: ${describeThrown(error)}`);
   }
 }

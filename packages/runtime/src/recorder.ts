@@ -8,6 +8,7 @@ import { reportOnce } from './internal-report.js';
 import { admit, enqueue, nextSequence, recordBytes } from './pipeline.js';
 import { redactionSettings } from './settings.js';
 import { MAX_ARGUMENTS, summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
+import { describeThrown } from './describe-thrown.js';
 
 /** Kinds whose every call is an audit event, kept even when the buffer is full. */
 export const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
@@ -64,7 +65,7 @@ function record(context: CallContext): void {
       bytes,
     });
   } catch (error) {
-    reportOnce('record', `recording a call failed: ${String(error)}`);
+    reportOnce('record', `recording a call failed: ${describeThrown(error)}`);
   }
 }
 
