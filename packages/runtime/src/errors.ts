@@ -29,21 +29,11 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
  * basenames and URLs to scheme, host and path. Reads data properties only: no getter runs.
  */
 export function summarizeError(error: unknown, settings: RedactionSettings): ErrorSummary {
-  if (!isObjectLike(error)) {
-    return { type: error === null ? 'null' : typeof error, code: undefined, message: undefined, length: typeof error === 'string' ? error.length : undefined };
-  }
-  const type = constructorName(error);
-  if (types.isProxy(error) || !(types.isNativeError(error) || inheritsFrom(error, Error.prototype))) return { type, code: undefined, message: undefined, length: undefined };
-  const code = inheritedData(error, 'code');
-  const message = ownData(error, 'message') ?? inheritedData(error, 'message');
-  if (typeof message !== 'string') return { type, code: errorCode(code), message: undefined, length: undefined };
+  const { type, code, message } = readError(error);
+  if (message === undefined) return { type, code, message: undefined, length: typeof error === 'string' ? error.length : undefined };
   const scanned = message.slice(0, MAX_SCANNED_LENGTH);
   const shown = settings.errorMessages === 'trusted' ? sanitizeErrorMessage(scanned) : mlxFixedText(scanned);
-  return { type, code: errorCode(code), message: shown === undefined ? undefined : capped(shown), length: message.length };
-}
-
-function errorCode(code: unknown): string | undefined {
-  return typeof code === 'string' && ERROR_CODE.test(code) ? code : undefined;
+  return { type, code, message: shown === undefined ? undefined : capped(shown), length: message.length };
 }
 
 /** What the runtime's own reports keep of a thrown value: its class, and its message if it is an Error. */
@@ -57,11 +47,21 @@ export interface CapturedError {
  * message of an Error (cut), which the caller passes through `sanitizeErrorMessage`.
  */
 export function captureError(error: unknown): CapturedError {
-  if (!isObjectLike(error)) return { type: error === null ? 'null' : typeof error, message: undefined };
+  const { type, message } = readError(error);
+  return { type, message: message?.slice(0, MAX_SCANNED_LENGTH) };
+}
+
+/**
+ * Class, code and message of a thrown value, read as data properties: no getter runs. Only an
+ * Error has a message or a code; anything else (a thrown string, an object) has its type alone.
+ */
+function readError(error: unknown): { type: string; code: string | undefined; message: string | undefined } {
+  if (!isObjectLike(error)) return { type: error === null ? 'null' : typeof error, code: undefined, message: undefined };
   const type = constructorName(error);
-  if (types.isProxy(error) || !(types.isNativeError(error) || inheritsFrom(error, Error.prototype))) return { type, message: undefined };
+  if (types.isProxy(error) || !(types.isNativeError(error) || inheritsFrom(error, Error.prototype))) return { type, code: undefined, message: undefined };
+  const code = inheritedData(error, 'code');
   const message = ownData(error, 'message') ?? inheritedData(error, 'message');
-  return { type, message: typeof message === 'string' ? message.slice(0, MAX_SCANNED_LENGTH) : undefined };
+  return { type, code: typeof code === 'string' && ERROR_CODE.test(code) ? code : undefined, message: typeof message === 'string' ? message : undefined };
 }
 
 // Characters that end a path in prose: whitespace, quotes, brackets and list punctuation.
