@@ -2,20 +2,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT, requireBuild, SCRIPT_PRELUDE } from './support/child-script.js';
 
 // These run the built package in a child `node`, as an application would: what happens at exit
 // and on signals cannot be observed from inside the test worker.
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const instrumentUrl = pathToFileURL(join(packageRoot, 'dist', 'instrument.js')).href;
-const indexUrl = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
 const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-process-'));
 let scriptCount = 0;
 
-beforeAll(() => {
-  if (!existsSync(join(packageRoot, 'dist', 'instrument.js'))) throw new Error('build the package first (pnpm build)');
-});
+beforeAll(requireBuild);
 
 afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
@@ -26,19 +21,7 @@ function script(body: string): string {
   const path = join(directory, `script-${++scriptCount}.mjs`);
   writeFileSync(
     path,
-    `import * as __mlxa from ${JSON.stringify(instrumentUrl)};
-import * as runtime from ${JSON.stringify(indexUrl)};
-const descriptor = { mode: 'event', file: 'src/app.ts', line: 1, column: 1, fn: null, args: ['path'], receiver: null };
-const load = __mlxa.site({ ...descriptor, id: 'core.load', kind: 'model-load', callee: 'mx.load' });
-const forward = __mlxa.site({ ...descriptor, id: 'nn.Module#forward', kind: 'inference', callee: 'model.forward', args: ['text'] });
-function calls(count) {
-  for (let index = 0; index < count; index++) {
-    if (load.channel.hasSubscribers) __mlxa.call(load, undefined, () => ({}), ['model.safetensors']);
-    if (forward.channel.hasSubscribers) __mlxa.call(forward, undefined, (text) => text.length, ['a prompt']);
-  }
-}
-void runtime;
-${body}
+    `${SCRIPT_PRELUDE}${body}
 `,
   );
   return path;
@@ -160,7 +143,7 @@ process.stdout.write(JSON.stringify(runtime.auditStats().sinkFailures));`),
     const child = spawnSync(
       process.execPath,
       ['-e', "const i = require('@mlx-audit/runtime/instrument'); const r = require('@mlx-audit/runtime'); process.stdout.write(typeof i.call + typeof r.configure)"],
-      { cwd: packageRoot, env: { ...process.env, MLX_AUDIT_SINK: 'off' }, encoding: 'utf8' },
+      { cwd: PACKAGE_ROOT, env: { ...process.env, MLX_AUDIT_SINK: 'off' }, encoding: 'utf8' },
     );
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe('functionfunction');

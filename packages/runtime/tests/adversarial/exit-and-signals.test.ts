@@ -2,21 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, SCRIPT_PRELUDE } from '../support/child-script.js';
 
 // How a program ends (by a signal, by its exit listeners) is only visible from outside: each case
 // runs the built package in a child `node` with the file sink, as an application would.
-const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
-const instrumentUrl = pathToFileURL(join(packageRoot, 'dist', 'instrument.js')).href;
-const indexUrl = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
 const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-exit-'));
 const children = new Set<ChildProcess>();
 const CHILD_TIMEOUT_MS = 20_000;
 
-beforeAll(() => {
-  if (!existsSync(join(packageRoot, 'dist', 'instrument.js'))) throw new Error('build the package first (pnpm build)');
-});
+beforeAll(requireBuild);
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
@@ -50,18 +45,7 @@ function script(name: string, body: string): string {
   const path = join(directory, `${name.replace(/\W+/g, '-')}.mjs`);
   writeFileSync(
     path,
-    `import { readSync } from 'node:fs';
-import * as __mlxa from ${JSON.stringify(instrumentUrl)};
-import * as runtime from ${JSON.stringify(indexUrl)};
-const descriptor = { mode: 'event', file: 'src/app.ts', line: 1, column: 1, fn: null, args: ['path'], receiver: null };
-const load = __mlxa.site({ ...descriptor, id: 'core.load', kind: 'model-load', callee: 'mx.load' });
-const forward = __mlxa.site({ ...descriptor, id: 'nn.Module#forward', kind: 'inference', callee: 'model.forward', args: ['text'] });
-function calls(count) {
-  for (let index = 0; index < count; index++) {
-    if (load.channel.hasSubscribers) __mlxa.call(load, undefined, () => ({}), ['model.safetensors']);
-    if (forward.channel.hasSubscribers) __mlxa.call(forward, undefined, (text) => text.length, ['a prompt']);
-  }
-}
+    `${SCRIPT_PRELUDE}import { readSync } from 'node:fs';
 function longTask() {
   process.stdout.write('ready\\n');
   const buffer = Buffer.alloc(8);
@@ -74,7 +58,7 @@ function longTask() {
     }
   }
 }
-void runtime; void calls; void longTask;
+void longTask;
 ${body}
 `,
   );
