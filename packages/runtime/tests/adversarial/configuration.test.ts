@@ -3,17 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog, type AuditOptions } from '../../src/configure.js';
 import { call } from '../../src/instrument.js';
+import { INSTRUMENT_URL } from '../support/child-script.js';
 import { captureSink, parsedLines, testSite } from '../support/capture.js';
 
 // Issue #11, finding 6: a configuration mistake keeps auditing on with the safest setting, or
 // stops loudly; it never turns auditing off silently, and never reveals more than intended.
 
-const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
-const instrumentUrl = pathToFileURL(join(packageRoot, 'dist', 'instrument.js')).href;
 const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-configuration-'));
 const SECRET_DIRECTORY = '/srv/tenant-acme-7f3a';
 
@@ -30,7 +28,7 @@ function runWithEnvironment(variables: Record<string, string>) {
   const path = join(directory, `child-${String(Math.random()).slice(2)}.mjs`);
   writeFileSync(
     path,
-    `import * as __mlxa from ${JSON.stringify(instrumentUrl)};
+    `import * as __mlxa from ${JSON.stringify(INSTRUMENT_URL)};
 const load = __mlxa.site({ id: 'core.load', kind: 'model-load', mode: 'event', file: 'src/app.ts', line: 1, column: 1, fn: null, callee: 'mx.load', args: ['path'], receiver: null });
 if (load.channel.hasSubscribers) __mlxa.call(load, undefined, () => ({}), [${JSON.stringify(`${SECRET_DIRECTORY}/model.safetensors`)}]);
 `,

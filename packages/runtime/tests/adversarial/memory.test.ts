@@ -3,18 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../../src/configure.js';
 import { call } from '../../src/instrument.js';
+import { INDEX_URL, INSTRUMENT_URL } from '../support/child-script.js';
 import { captureSink, testSite } from '../support/capture.js';
 
 // Issue #11, finding 8: the buffer capped records, not bytes, and kept every prompt alive until
 // it drained: 1,500 calls with unique 1 MB prompts held 1.5 GB, and 800 crashed a 512 MB heap.
 
-const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
-const instrumentUrl = pathToFileURL(join(packageRoot, 'dist', 'instrument.js')).href;
-const indexUrl = pathToFileURL(join(packageRoot, 'dist', 'index.js')).href;
 const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-memory-'));
 
 afterEach(() => {
@@ -30,8 +27,8 @@ describe('8: memory', () => {
     const path = join(directory, 'prompts.mjs');
     writeFileSync(
       path,
-      `import * as __mlxa from ${JSON.stringify(instrumentUrl)};
-import * as runtime from ${JSON.stringify(indexUrl)};
+      `import * as __mlxa from ${JSON.stringify(INSTRUMENT_URL)};
+import * as runtime from ${JSON.stringify(INDEX_URL)};
 runtime.configure({ sinks: [runtime.functionSink(() => {})], exitHooks: false, hmacKey: 'a-key-of-32-bytes-0123456789abcd' });
 const generate = __mlxa.site({ id: 'app:generate', kind: 'inference', mode: 'event', file: 'src/app.ts', line: 1, column: 1, fn: null, callee: 'generate', args: ['text'], receiver: null });
 // One synchronous loop: no drain runs until it ends, so whatever the records hold is alive at once.
