@@ -2,9 +2,10 @@ import type { BindingMatch, CatalogueMatcher } from '@mlx-audit/catalogue';
 import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import type { ResolvedConfig } from './config.js';
-import { warning, type DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
-import { rewriteCall, rewriteNew, UnsupportedConstruct, type RewriteContext } from './rewrite.js';
+import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
+import { inParameterScope, rewriteCall, rewriteNew, type RewriteContext } from './rewrite.js';
 import { describeSite } from './sites.js';
 
 /** What a file's transformation shares: built once per program. */
@@ -56,22 +57,46 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
     return name;
   };
 
+  /** The site of an instrumented call or `new`, made when first asked; undefined when its kind is `off` or it is no MLX call. */
+  const siteOf = (node: TS.CallExpression | TS.NewExpression): TS.Identifier | undefined => {
+    if (node.expression.kind === ts.SyntaxKind.SuperKeyword || node.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
+    const match = matcher.match(node);
+    const mode = match === undefined ? 'off' : config.modes[match.kind];
+    return match === undefined || mode === 'off' ? undefined : siteFor(node, match, mode);
+  };
+  const instrumented = (node: TS.CallExpression | TS.NewExpression): boolean => {
+    if (node.expression.kind === ts.SyntaxKind.SuperKeyword || node.expression.kind === ts.SyntaxKind.ImportKeyword) return false;
+    const match = matcher.match(node);
+    return match !== undefined && config.modes[match.kind] !== 'off';
+  };
+  const siteOfInstrumented = (node: TS.CallExpression | TS.NewExpression): TS.Identifier => {
+    const site = siteOf(node);
+    if (site === undefined) throw new Error('unreachable: an instrumented call has a site');
+    return site;
+  };
+  const chainVisitor: ChainVisitor = { visit: (node) => ts.visitNode(node, visit) as TS.Expression, siteOf };
+  /** An optional chain that holds an MLX call and that `rewriteCall` cannot keep whole (see optional-chain.ts). */
+  const needsLowering = (chain: TS.Node): chain is TS.OptionalChain => {
+    if (!isOutermostChain(ts, chain)) return false;
+    const calls = chainCalls(ts, chain).filter(instrumented);
+    return calls.length > 0 && !(calls.length === 1 && calls[0] === chain && isSimpleOptionalCall(ts, chain));
+  };
+  // Temporaries of a call in a parameter's default live in an arrow called in place (see rewrite.ts).
+  const scoped = (node: TS.Node, rewrite: () => TS.Expression): TS.Expression => (inParameterDefault(ts, node) ? inParameterScope(rc, rewrite) : rewrite());
+
   const visit = (node: TS.Node): TS.Node => {
-    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.expression.kind !== ts.SyntaxKind.SuperKeyword && node.expression.kind !== ts.SyntaxKind.ImportKeyword) {
-      const match = matcher.match(node);
-      const mode = match === undefined ? 'off' : config.modes[match.kind];
-      if (match !== undefined && mode !== 'off') {
-        const visited = ts.visitEachChild(node, visit, context);
-        try {
-          const site = siteFor(node, match, mode);
-          return ts.isCallExpression(node) ? rewriteCall(rc, node, visited as TS.CallExpression, site) : rewriteNew(rc, visited as TS.NewExpression, site);
-        } catch (error) {
-          if (!(error instanceof UnsupportedConstruct)) throw error;
-          sites.pop();
-          program.diagnostics.add(warning(ts, sourceFile, node, 'MLXA101', `Not instrumented: ${error.message} (${match.id}). The call is left as written.`));
-          return visited;
-        }
-      }
+    if (ts.isDeleteExpression(node) && needsLowering(node.expression)) {
+      const chain = node.expression;
+      return scoped(node, () => lowerChain(rc, chain, chainVisitor, (end) => factory.createDeleteExpression(end), factory.createTrue()));
+    }
+    if (needsLowering(node)) return scoped(node, () => lowerChain(rc, node, chainVisitor));
+    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && instrumented(node)) {
+      const chainCallee = ts.isCallExpression(node) ? parenthesisedChain(ts, node.expression) : undefined;
+      if (chainCallee !== undefined) return scoped(node, () => lowerParenthesisedChainCall(rc, node as TS.CallExpression, chainCallee, chainVisitor, siteOfInstrumented(node)));
+      // Inner sites first: their descriptors come before the site that contains them.
+      const visited = ts.visitEachChild(node, visit, context);
+      const site = siteOfInstrumented(node);
+      return scoped(node, () => (ts.isCallExpression(visited) ? rewriteCall(rc, visited, site) : rewriteNew(rc, visited, site)));
     }
     return ts.visitEachChild(node, visit, context);
   };
@@ -91,6 +116,29 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   const directives = statements.slice(0, at).filter((statement) => isDirective(ts, statement));
   const imports = statements.slice(0, at).filter((statement) => !isDirective(ts, statement));
   return factory.updateSourceFile(sourceFile, [...directives, runtimeImport, ...imports, ...sites, ...statements.slice(at)]);
+}
+
+/**
+ * Whether a node is in a parameter's default value (or a default in its destructuring) of the
+ * nearest enclosing function, rather than in a function nested there.
+ */
+function inParameterDefault(ts: typeof TS, node: TS.Node): boolean {
+  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isParameter(current)) return true;
+    if (ts.isFunctionLike(current) || ts.isClassStaticBlockDeclaration(current) || ts.isPropertyDeclaration(current)) return false;
+  }
+  return false;
+}
+
+/** `(a?.b.c)(x)`: a callee that is an optional chain in parentheses (type-only wrappers aside). */
+function parenthesisedChain(ts: typeof TS, callee: TS.Expression): TS.OptionalChain | undefined {
+  let current = callee;
+  let parenthesised = false;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+    parenthesised ||= ts.isParenthesizedExpression(current);
+    current = current.expression;
+  }
+  return parenthesised && ts.isOptionalChain(current) ? current : undefined;
 }
 
 /** A file that already imports the runtime was instrumented (or instruments itself): left alone. */

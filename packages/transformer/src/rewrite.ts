@@ -8,10 +8,14 @@ export interface RewriteContext {
   readonly context: TS.TransformationContext;
   /** The runtime namespace identifier (`__mlxa`). */
   readonly runtime: TS.Identifier;
+  /**
+   * Set while rewriting a call in a parameter's default value: its temporaries become parameters
+   * of an arrow function called in place (see `inParameterScope`), since a temporary hoisted
+   * into the function makes TypeScript move every default into the body, which changes the
+   * function's `length`.
+   */
+  parameterTemporaries?: TS.Identifier[] | undefined;
 }
-
-/** A construct the rewrite leaves alone, with the reason a warning gives. */
-export class UnsupportedConstruct extends Error {}
 
 /**
  * Rewrites a call so that, when the site's channel has subscribers, it runs through the runtime,
@@ -28,10 +32,11 @@ export class UnsupportedConstruct extends Error {}
  * nested instrumented calls do not grow the output. A callee that is no function goes to the
  * runtime, which throws V8's own `TypeError` text for the original callee.
  */
-export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, node: TS.CallExpression, site: TS.Identifier): TS.Expression {
+export function rewriteCall(rc: RewriteContext, node: TS.CallExpression, site: TS.Identifier): TS.Expression {
   const { ts } = rc;
   const factory = rc.context.factory;
-  const callee = node.expression;
+  // `(model.forward)(x)` calls with `this` as `model.forward(x)` does; `(0, model.forward)(x)` does not.
+  const callee = memberCallee(ts, node.expression) ?? node.expression;
   const steps: TS.Expression[] = [];
   let thisArg: TS.Expression;
   let fn: TS.Identifier;
@@ -39,10 +44,6 @@ export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, nod
   // The receiver's own `?.` (`model?.forward(x)`): nothing runs when it is nullish.
   let optionalReceiver: TS.Identifier | undefined;
 
-  // The chain's shape is read on the original: visited nodes have no parents.
-  if (ts.isOptionalChain(original) && !isSimpleOptionalCall(ts, original)) {
-    throw new UnsupportedConstruct('an MLX call inside a longer optional chain');
-  }
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
     fn = temp(rc, '_mlxa_f');
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
@@ -64,33 +65,7 @@ export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, nod
     steps.push(assign(factory, fn, callee));
   }
 
-  const argumentSteps: TS.Expression[] = [];
-  const args = node.arguments.map((argument) => {
-    const value = temp(rc, '_mlxa_a');
-    argumentSteps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
-    return { value, spread: ts.isSpreadElement(argument) };
-  });
-  const argumentList = (): TS.Expression[] => args.map(({ value, spread }) => (spread ? factory.createSpreadElement(value) : value));
-  const runtimeCall = factory.createCallExpression(
-    factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.call)),
-    undefined,
-    [site, thisArg, fn, factory.createArrayLiteralExpression(argumentList())],
-  );
-  const plainCall =
-    ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)
-      ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, propertyName(ts, factory, 'call')), undefined, [thisArg, ...argumentList()])
-      : factory.createCallExpression(fn, undefined, argumentList());
-  // One runtime call for both of its cases: the output (and the printing) is per site.
-  const invoke = factory.createConditionalExpression(
-    factory.createLogicalOr(
-      hasSubscribers(ts, factory, site),
-      factory.createStrictInequality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
-    ),
-    undefined,
-    runtimeCall,
-    undefined,
-    plainCall,
-  );
+  const { argumentSteps, invoke } = invocation(rc, site, thisArg, fn, node.arguments, ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee));
 
   // `a?.m(x)` and `a.m?.(x)`: a nullish receiver or method makes the call `undefined`, arguments unevaluated.
   // `steps` holds the receiver (if any) then the callee; the arguments follow in `argumentSteps`.
@@ -106,6 +81,103 @@ export function rewriteCall(rc: RewriteContext, original: TS.CallExpression, nod
     expression = factory.createCommaListExpression([...steps, ...rest]);
   }
   return ts.setTextRange(factory.createParenthesizedExpression(expression), node);
+}
+
+/**
+ * A call whose function and receiver (none for a plain function) are already in temporaries (a
+ * `?.(` link of an optional chain, see optional-chain.ts): the arguments, then the guarded call,
+ * as in `rewriteCall`.
+ */
+export function rewriteBoundCall(rc: RewriteContext, site: TS.Identifier, thisArg: TS.Identifier | undefined, fn: TS.Identifier, args: readonly TS.Expression[]): TS.Expression {
+  const method = thisArg !== undefined;
+  const { argumentSteps, invoke } = invocation(rc, site, thisArg ?? rc.context.factory.createVoidZero(), fn, args, method);
+  return rc.context.factory.createParenthesizedExpression(rc.context.factory.createCommaListExpression([...argumentSteps, invoke]));
+}
+
+/**
+ * The arguments into temporaries, then the call: through the runtime when the site has
+ * subscribers (or the callee is no function, for V8's own error text), else as written (with
+ * `.call` when there is a receiver, so `this` is the same).
+ */
+function invocation(
+  rc: RewriteContext,
+  site: TS.Identifier,
+  thisArg: TS.Expression,
+  fn: TS.Identifier,
+  callArguments: readonly TS.Expression[],
+  method: boolean,
+): { argumentSteps: TS.Expression[]; invoke: TS.Expression } {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  const argumentSteps: TS.Expression[] = [];
+  const args = callArguments.map((argument) => {
+    const value = temp(rc, '_mlxa_a');
+    argumentSteps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
+    return { value, spread: ts.isSpreadElement(argument) };
+  });
+  const argumentList = (): TS.Expression[] => args.map(({ value, spread }) => (spread ? factory.createSpreadElement(value) : value));
+  const runtimeCall = factory.createCallExpression(
+    factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.call)),
+    undefined,
+    [site, thisArg, fn, factory.createArrayLiteralExpression(argumentList())],
+  );
+  const plainCall = method
+    ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, propertyName(ts, factory, 'call')), undefined, [thisArg, ...argumentList()])
+    : factory.createCallExpression(fn, undefined, argumentList());
+  // One runtime call for both of its cases: the output (and the printing) is per site.
+  const invoke = factory.createConditionalExpression(
+    factory.createLogicalOr(
+      hasSubscribers(ts, factory, site),
+      factory.createStrictInequality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+    ),
+    undefined,
+    runtimeCall,
+    undefined,
+    plainCall,
+  );
+  return { argumentSteps, invoke };
+}
+
+/**
+ * The member access a callee reads through parentheses and type-only wrappers (`as`, `!`,
+ * `satisfies`, `<T>`), which keep the reference and so `this`; undefined for anything else.
+ */
+export function memberCallee(ts: typeof TS, expression: TS.Expression): TS.PropertyAccessExpression | TS.ElementAccessExpression | undefined {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+    current = current.expression;
+  }
+  if (!(ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current))) return undefined;
+  // Through parentheses, an optional chain ends: `(a?.b)(x)` is optional-chain.ts's business.
+  return current === expression || !ts.isOptionalChain(current) ? current : undefined;
+}
+
+/**
+ * Runs `rewrite` with temporaries that are parameters of an arrow function called in place:
+ * `((_r, _f, _a) => (…))()`. For calls in parameter defaults (see `parameterTemporaries`); an
+ * arrow keeps `this`, `arguments`, `super` and `new.target`, and a default can hold no `await`
+ * or `yield`, so the call behaves as written.
+ */
+export function inParameterScope(rc: RewriteContext, rewrite: () => TS.Expression): TS.Expression {
+  const factory = rc.context.factory;
+  const outer = rc.parameterTemporaries;
+  const temporaries: TS.Identifier[] = [];
+  rc.parameterTemporaries = temporaries;
+  try {
+    const expression = rewrite();
+    if (temporaries.length === 0) return expression;
+    const arrow = factory.createArrowFunction(
+      undefined,
+      undefined,
+      temporaries.map((name) => factory.createParameterDeclaration(undefined, undefined, name)),
+      undefined,
+      factory.createToken(rc.ts.SyntaxKind.EqualsGreaterThanToken),
+      expression,
+    );
+    return factory.createCallExpression(factory.createParenthesizedExpression(arrow), undefined, []);
+  } finally {
+    rc.parameterTemporaries = outer;
+  }
 }
 
 /** `new C(a)`: `(_c = C, _a0 = a, site.channel.hasSubscribers ? __mlxa.construct(site, _c, [_a0]) : new _c(_a0))`. */
@@ -129,23 +201,6 @@ export function rewriteNew(rc: RewriteContext, node: TS.NewExpression, site: TS.
   return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression(steps)), node);
 }
 
-/** `a?.m(x)` or `a.m?.(x)` or `f?.(x)` where nothing before and nothing after is part of the chain. */
-function isSimpleOptionalCall(ts: typeof TS, node: TS.CallExpression): boolean {
-  const parent = node.parent;
-  const continuesChain =
-    (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent) || ts.isNonNullExpression(parent)) &&
-    parent.expression === node &&
-    ts.isOptionalChain(parent);
-  if (continuesChain) return false;
-  const callee = node.expression;
-  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
-    const receiver = callee.expression;
-    const receiverInChain = ts.isOptionalChain(receiver) && (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver) || ts.isCallExpression(receiver));
-    return !receiverInChain;
-  }
-  return !ts.isOptionalChain(callee);
-}
-
 /** With `?.(`: a nullish function makes the call `undefined`, arguments unevaluated. */
 function maybeOptional(factory: TS.NodeFactory, optional: boolean, fn: TS.Identifier, argumentSteps: TS.Expression[], invoke: TS.Expression): TS.Expression[] {
   if (!optional) return [...argumentSteps, invoke];
@@ -164,9 +219,10 @@ function assign(factory: TS.NodeFactory, target: TS.Identifier, value: TS.Expres
   return factory.createAssignment(target, value);
 }
 
-/** A temporary of the enclosing function (TypeScript moves it out of parameter lists as needed). */
-function temp(rc: RewriteContext, base: string): TS.Identifier {
+/** A temporary of the enclosing function, or of the arrow a parameter default's call runs in. */
+export function temp(rc: RewriteContext, base: string): TS.Identifier {
   const name = uniqueName(rc.ts, rc.context.factory, base);
-  rc.context.hoistVariableDeclaration(name);
+  if (rc.parameterTemporaries === undefined) rc.context.hoistVariableDeclaration(name);
+  else rc.parameterTemporaries.push(name);
   return name;
 }

@@ -17,6 +17,8 @@ const CONSTRUCTS: Record<string, string> = {
   'default-parameter': `${IMPORT}export function predict(model: nn.Module, x: mx.array = mx.zeros([1, 2])): unknown {\n  return model.forward(x);\n}\n`,
   'class-field': `${IMPORT}export class Net extends nn.Module {\n  layer = new nn.Linear(2, 2);\n  forward(x: mx.array): mx.array {\n    return this.layer.forward(x);\n  }\n}\n`,
   'generator-and-async': `${IMPORT}export function* batches(n: number) {\n  for (let i = 0; i < n; i++) yield mx.ones([i + 1]);\n}\nexport async function evaluate(x: mx.array): Promise<unknown> {\n  await Promise.resolve();\n  return x.tolist();\n}\n`,
+  'optional-chain-longer': `${IMPORT}const x: mx.array | undefined = mx.ones([2]);\nexport const n = x?.sum().item();\nconst maybe: { model: nn.Linear } | undefined = { model: new nn.Linear(2, 2) };\nexport const y = maybe?.model.forward(x!).sum?.().item();\n`,
+  'parenthesised-callee': `${IMPORT}const model = new nn.Linear(2, 2);\nexport const y = (model.forward)(mx.ones([1, 2]));\nexport const z = (0, mx.add)(y, y);\n`,
   'metadata-is-not-instrumented': `${IMPORT}const x = mx.ones([2]);\nexport const shape = x.shape;\nexport const dtype = String(x.dtype);\n`,
 };
 
@@ -31,14 +33,12 @@ describe('emitted JavaScript per construct', () => {
 });
 
 describe('what the transformer leaves alone', () => {
-  it('a call inside a longer optional chain: unchanged, with a warning', () => {
-    const source = `${IMPORT}const x: mx.array | undefined = mx.ones([2]);\nexport const n = x?.sum().item();\n`;
+  it('super(...) calls, which must stay direct calls, and nothing else: no diagnostic', () => {
+    const source = `${IMPORT}export class Layer extends nn.Linear {\n  constructor() {\n    super(2, 2);\n  }\n}\nconst x: mx.array | undefined = mx.ones([2]);\nexport const n = x?.sum().item();\n`;
     const { js, diagnostics } = compile({ 'main.ts': source });
-    expect(js['main.js']).toContain('x?.sum().item()');
-    expect(diagnostics.map((d) => [d.category, ts.flattenDiagnosticMessageText(d.messageText, '\n')])).toEqual([
-      [ts.DiagnosticCategory.Warning, 'MLXA101: Not instrumented: an MLX call inside a longer optional chain (core.array#sum). The call is left as written.'],
-      [ts.DiagnosticCategory.Warning, 'MLXA101: Not instrumented: an MLX call inside a longer optional chain (core.array#item). The call is left as written.'],
-    ]);
+    expect(js['main.js']).toContain('super(2, 2);');
+    expect(js['main.js']).toContain('(_mlxa_t_1 = x) == null ? void 0 :');
+    expect(diagnostics).toEqual([]);
   });
 
   it('kinds configured off, and files without MLX calls', () => {
