@@ -70,6 +70,9 @@ attempt('optional call in chain', () => maybe?.model.forward?.(arg()).tolist());
 attempt('element in chain', () => maybe?.['model'].forward(arg()).tolist());
 attempt('non-null in chain', () => maybe?.model!.forward(arg()).tolist());
 attempt('call then optional member', () => mx.ones([2])?.sum().item());
+attempt('parenthesised chain callee', () => (maybe?.model.forward)(x).tolist());
+attempt('parenthesised chain callee absent', () => (nothing?.model.forward)(x));
+attempt('parenthesised chain call', () => (maybe?.model.forward(x).sum)().item());
 attempt('nested chains', () => maybe?.model.forward(cfg?.weights.reshape([4]).sum().reshape([1]) ?? x).tolist());
 out.evaluated = evaluated;
 attempt('delete through chain', () => { const o: { a?: { b: number } } | undefined = { a: { b: 1 } }; return delete o?.a; });
@@ -137,7 +140,7 @@ describe('the observable behaviour of instrumented calls (issue #12, defects 1 t
       .filter((line) => line.startsWith('{'))
       .map((line) => (JSON.parse(line) as Record<string, unknown>)['mlx.callee']);
     for (const callee of ['maybe?.model.forward', 'maybe?.model.forward(arg()).sum', 'cfg?.weights.reshape', 'tensor?.sum', 'tensor?.sum().item', 'maybe?.[\'model\'].forward']) expect(actions).toContain(callee);
-    // Present, optional call, non-null and nested: each forward through the chain is audited.
-    expect(actions.filter((callee) => callee === 'maybe?.model.forward')).toHaveLength(4);
+    // Present, optional call, non-null, nested and in parentheses: each forward through the chain is audited.
+    expect(actions.filter((callee) => callee === 'maybe?.model.forward')).toHaveLength(5);
   });
 });
