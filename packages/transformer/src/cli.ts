@@ -2,13 +2,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
-import { collectSites, pluginEntryOf, resolveConfig } from './plan/collect.js';
+import { planProject } from './plan/collect.js';
 import { renderPlanTable } from './plan/render.js';
 
 const USAGE = `Usage: mlx-audit plan [--project tsconfig.json] [--json]
 
 Lists every MLX call site of the project: location, binding, kind, whether each call or only its
-errors are logged, and how every argument is redacted.`;
+errors are logged (or why it is left as written), and how every argument is redacted; then how
+many sites were found, how many are instrumented and how many are left as written.`;
 
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
@@ -21,16 +22,13 @@ function main(argv: string[]): number {
     return values.help === true ? 0 : 2;
   }
   const configPath = resolve(values.project);
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => { fail(diagnostic); } });
-  if (parsed === undefined) return 1;
-  const { config, problems } = resolveConfig(pluginEntryOf(parsed.options));
-  if (problems.length > 0) {
-    process.stderr.write(`MLXA002: invalid @mlx-audit/transformer options in ${configPath}:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  const planned = planProject(ts, configPath, fail);
+  if (planned === undefined) return 1;
+  if (planned.problems !== undefined) {
+    process.stderr.write(`MLXA002: invalid @mlx-audit/transformer options in ${configPath}:\n${planned.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
   }
-  const program = ts.createProgram(parsed.fileNames, parsed.options);
-  const sites = collectSites(ts, program, { ...config, projectRoot: config.projectRoot ?? resolve(configPath, '..') });
-  process.stdout.write(values.json ? `${JSON.stringify(sites, null, 2)}\n` : `${renderPlanTable(sites)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlanTable(planned.plan)}\n`);
   return 0;
 }
 

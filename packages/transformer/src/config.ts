@@ -13,6 +13,11 @@ export interface TransformerConfig {
   readonly mlxPackages?: readonly string[];
   /** The folder `code.filepath` is relative to (default: the program's current directory). */
   readonly projectRoot?: string;
+  /**
+   * Report warnings (MLXA101) as compiler diagnostics. tsc exits 2 on any diagnostic, warnings
+   * included, so this fails a build that has one; off, a warning never changes the exit status.
+   */
+  readonly warnings?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export const DEFAULT_KIND_MODES: Readonly<Record<BindingKind, KindMode>> = {
 
 /** ts-patch's own keys in a plugin entry, not ours to validate. */
 const PLUGIN_KEYS = new Set(['transform', 'import', 'after', 'afterDeclarations', 'type', 'isEsm', 'transformProgram', 'name', 'resolvePathAliases']);
-const OPTION_KEYS = new Set(['kinds', 'entries', 'mlxPackages', 'projectRoot']);
+const OPTION_KEYS = new Set(['kinds', 'entries', 'mlxPackages', 'projectRoot', 'warnings']);
 const MODES = new Set<string>(['event', 'errors', 'off']);
 
 export interface ResolvedConfig {
@@ -48,6 +53,7 @@ export interface ResolvedConfig {
   readonly entries: readonly UserEntry[];
   readonly mlxPackages: readonly string[];
   readonly projectRoot: string | undefined;
+  readonly warnings: boolean;
 }
 
 /** Validates the plugin entry. Returns the problems found, each a full sentence, and a usable config. */
@@ -79,12 +85,15 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>): { config:
   if (mlxPackages !== undefined && packages.length !== (mlxPackages as unknown[]).length) problems.push(`'mlxPackages' must be a list of package names.`);
   const projectRoot = raw.projectRoot;
   if (projectRoot !== undefined && typeof projectRoot !== 'string') problems.push(`'projectRoot' must be a path.`);
+  const warnings = raw.warnings;
+  if (warnings !== undefined && typeof warnings !== 'boolean') problems.push(`'warnings' must be true or false, not ${JSON.stringify(warnings)}.`);
   return {
     config: {
       modes,
       entries,
       mlxPackages: ['@frost-beta/mlx', ...packages],
       projectRoot: typeof projectRoot === 'string' ? projectRoot : undefined,
+      warnings: warnings === true,
     },
     problems,
   };

@@ -10,7 +10,7 @@ export interface DiagnosticSink {
  * - MLXA001: TypeScript version without a JavaScript transformer API (7 and later).
  * - MLXA002: invalid plugin options.
  * - MLXA003: the transformer failed on a file (the file is emitted unchanged).
- * - MLXA101: a call the transformer leaves uninstrumented (warning).
+ * - MLXA101: a call the transformer leaves uninstrumented (a warning, reported with `"warnings": true` only).
  */
 export type DiagnosticCode = 'MLXA001' | 'MLXA002' | 'MLXA003' | 'MLXA101';
 

@@ -2,7 +2,8 @@ import type { BindingMatch, CatalogueMatcher } from '@mlx-audit/catalogue';
 import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import type { ResolvedConfig } from './config.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import { decide, importsRuntime, isProjectSource } from './decide.js';
+import { warning, type DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
 import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
 import { inParameterScope, rewriteCall, rewriteNew, type RewriteContext } from './rewrite.js';
@@ -26,7 +27,11 @@ export interface ProgramContext {
  */
 export function transformFile(program: ProgramContext, context: TS.TransformationContext, sourceFile: TS.SourceFile): TS.SourceFile {
   const { ts, matcher, config } = program;
-  if (sourceFile.isDeclarationFile || sourceFile.fileName.includes('/node_modules/') || isInstrumented(ts, sourceFile)) return sourceFile;
+  if (!isProjectSource(sourceFile)) return sourceFile;
+  if (importsRuntime(ts, sourceFile)) {
+    warnSelfInstrumented(program, sourceFile);
+    return sourceFile;
+  }
 
   const factory = context.factory;
   const runtime = uniqueName(ts, factory, RUNTIME_NAMESPACE);
@@ -57,17 +62,16 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
     return name;
   };
 
+  // `decide` says which calls are instrumented, for the plan too (plan/collect.ts).
   /** The site of an instrumented call or `new`, made when first asked; undefined when its kind is `off` or it is no MLX call. */
   const siteOf = (node: TS.CallExpression | TS.NewExpression): TS.Identifier | undefined => {
-    if (node.expression.kind === ts.SyntaxKind.SuperKeyword || node.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
     const match = matcher.match(node);
-    const mode = match === undefined ? 'off' : config.modes[match.kind];
-    return match === undefined || mode === 'off' ? undefined : siteFor(node, match, mode);
+    const decision = match === undefined ? undefined : decide(ts, node, match, config.modes);
+    return match === undefined || decision?.instrumented !== true ? undefined : siteFor(node, match, decision.mode);
   };
   const instrumented = (node: TS.CallExpression | TS.NewExpression): boolean => {
-    if (node.expression.kind === ts.SyntaxKind.SuperKeyword || node.expression.kind === ts.SyntaxKind.ImportKeyword) return false;
     const match = matcher.match(node);
-    return match !== undefined && config.modes[match.kind] !== 'off';
+    return match !== undefined && decide(ts, node, match, config.modes).instrumented;
   };
   const siteOfInstrumented = (node: TS.CallExpression | TS.NewExpression): TS.Identifier => {
     const site = siteOf(node);
@@ -141,10 +145,29 @@ function parenthesisedChain(ts: typeof TS, callee: TS.Expression): TS.OptionalCh
   return parenthesised && ts.isOptionalChain(current) ? current : undefined;
 }
 
-/** A file that already imports the runtime was instrumented (or instruments itself): left alone. */
-function isInstrumented(ts: typeof TS, sourceFile: TS.SourceFile): boolean {
-  return sourceFile.statements.some(
+/**
+ * MLXA101 for a file that imports the runtime itself and holds MLX calls that would otherwise be
+ * instrumented: they are left as written, which its author may not expect. (A file an earlier
+ * pass of ours instrumented has none left: its calls are rewritten, or decided against.)
+ */
+function warnSelfInstrumented(program: ProgramContext, sourceFile: TS.SourceFile): void {
+  const { ts, matcher, config } = program;
+  const own = sourceFile.statements.find(
     (statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === INSTRUMENT_MODULE,
+  );
+  if (own === undefined) return;
+  let left = 0;
+  const count = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const match = matcher.match(node);
+      if (match !== undefined && decide(ts, node, match, config.modes).reason === 'instrumented-file') left++;
+    }
+    ts.forEachChild(node, count);
+  };
+  count(sourceFile);
+  if (left === 0) return;
+  program.diagnostics.add(
+    warning(ts, sourceFile, own, 'MLXA101', `Not instrumented: this file imports ${INSTRUMENT_MODULE} itself, so its ${left} MLX call${left === 1 ? ' is' : 's are'} left as written.`),
   );
 }
 

@@ -40,6 +40,13 @@ export default function mlxAuditTransformer(
   }
 
   const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
+  // tsc exits 2 on any diagnostic, whatever its category: a warning is reported only when asked
+  // for, so that by default it never fails a build that succeeds without us. Errors always are.
+  const reported: DiagnosticSink = {
+    add: (diagnostic) => {
+      if (diagnostic.category !== ts.DiagnosticCategory.Warning || config.warnings) diagnostics.add(diagnostic);
+    },
+  };
   const shared: ProgramContext = {
     ts,
     matcher: createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root }),
@@ -48,7 +55,7 @@ export default function mlxAuditTransformer(
       const normalised = fileName.replaceAll('\\', '/');
       return normalised.startsWith(`${root}/`) ? normalised.slice(root.length + 1) : normalised;
     },
-    diagnostics,
+    diagnostics: reported,
   };
   return (context) => (sourceFile) => {
     try {

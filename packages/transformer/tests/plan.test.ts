@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Plan } from '../src/plan/collect.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -10,34 +11,40 @@ function plan(...args: string[]): { status: number | null; stdout: string; stder
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-interface PlannedSite {
-  id: string;
-  kind: string;
-  mode: string;
-  file: string;
-  line: number;
-  fn: string | null;
-  args: string[];
-}
-
 describe('mlx-audit plan', () => {
-  it('lists every MLX call site of the inference service as JSON', () => {
+  it('reports the sites found, how many are instrumented, and those left as written with why, as JSON', () => {
     const result = plan('plan', '-p', 'test-fixtures/inference-service/tsconfig.audited.json', '--json');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const sites = JSON.parse(result.stdout) as PlannedSite[];
-    expect(sites.find((site) => site.id === 'core.load')).toMatchObject({ kind: 'model-load', mode: 'event', file: 'src/checkpoint.ts', fn: 'readSafetensors', args: ['path'] });
+    const report = JSON.parse(result.stdout) as Plan;
+    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'sites']);
+    expect(report.project).toBe('test-fixtures/inference-service/tsconfig.audited.json');
+    const { sites } = report;
+    expect(sites.find((site) => site.id === 'core.load')).toMatchObject({ kind: 'model-load', mode: 'event', instrumented: true, file: 'src/checkpoint.ts', fn: 'readSafetensors', args: ['path'] });
     expect(sites.find((site) => site.kind === 'inference' && site.file === 'src/serve.ts')).toMatchObject({ id: 'nn.Module#forward', mode: 'event', args: ['tensor'] });
     expect(sites.filter((site) => site.kind === 'layer-composition').every((site) => site.mode === 'errors' && site.file === 'src/model.ts')).toBe(true);
-    expect(sites.find((site) => site.id === 'nn.Module' && site.fn === 'SentimentClassifier#constructor')?.mode).toBe('off');
+    // The model's `super()`: found, left as written, and why.
+    const superCall = sites.find((site) => site.id === 'nn.Module' && site.fn === 'SentimentClassifier#constructor');
+    expect(superCall).toMatchObject({ mode: 'off', instrumented: false });
+    expect(report.leftAsWritten).toContainEqual({ file: 'src/model.ts', line: superCall?.line, column: superCall?.column, id: 'nn.Module', why: 'super(...) must stay a direct call' });
+    expect(report.found).toBe(sites.length);
+    expect(report.instrumented).toBe(sites.filter((site) => site.instrumented).length);
+    expect(report.instrumented + report.leftAsWritten.length).toBe(report.found);
+    expect(report.instrumented).toBeGreaterThan(0);
   });
 
-  it('renders a table a reviewer reads, with what each argument logs', () => {
+  it('renders a table a reviewer reads, with what each argument logs, and the same numbers', () => {
     const result = plan('plan', '-p', 'test-fixtures/inference-service/tsconfig.audited.json');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('| Location | Binding | Kind | Logged | Function | Arguments (role: what is logged) |');
     expect(result.stdout).toMatch(/\| src\/checkpoint\.ts:\d+:\d+ \| `core\.load` \| model-load \| every call \| readSafetensors \| #1 path: as given/);
-    expect(result.stdout).toMatch(/\d+ MLX call sites: \d+ log every call, \d+ log errors only, \d+ are not instrumented\./);
+    expect(result.stdout).toMatch(/\| src\/model\.ts:\d+:\d+ \| `nn\.Module` \| module-construction \| left as written: super\(\.\.\.\) must stay a direct call \| SentimentClassifier#constructor \|/);
+    const json = JSON.parse(plan('plan', '-p', 'test-fixtures/inference-service/tsconfig.audited.json', '--json').stdout) as Plan;
+    const event = json.sites.filter((site) => site.mode === 'event').length;
+    const errors = json.sites.filter((site) => site.mode === 'errors').length;
+    expect(result.stdout).toContain(
+      `${json.found} MLX call sites found: ${json.instrumented} instrumented (${event} log every call, ${errors} log errors only), ${json.leftAsWritten.length} left as written.`,
+    );
   });
 
   it('says what is wrong with bad options, and how to use it', () => {

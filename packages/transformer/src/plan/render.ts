@@ -1,4 +1,4 @@
-import type { PlannedSite } from './collect.js';
+import type { Plan, PlannedSite } from './collect.js';
 
 /** How the runtime summarises an argument of each role (by construction, never its contents). */
 export const REDACTION_BY_ROLE: Readonly<Record<string, string>> = {
@@ -23,18 +23,24 @@ function argumentsText(site: PlannedSite): string {
   return site.args.map((role, index) => `#${index + 1} ${role}: ${REDACTION_BY_ROLE[role] ?? 'type only'}`).join('; ');
 }
 
-/** The plan as a Markdown table, one row per call site. */
-export function renderPlanTable(sites: readonly PlannedSite[]): string {
+function logged(site: PlannedSite): string {
+  if (site.why !== undefined) return `left as written: ${site.why}`;
+  return site.mode === 'event' ? 'every call' : 'errors only';
+}
+
+/** The plan as a Markdown table, one row per call site, then the counts of `--json`. */
+export function renderPlanTable(plan: Plan): string {
+  const { sites } = plan;
   const lines = [
     '| Location | Binding | Kind | Logged | Function | Arguments (role: what is logged) |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...sites.map(
-      (site) =>
-        `| ${site.file}:${site.line}:${site.column} | \`${site.id}\` | ${site.kind} | ${site.mode === 'event' ? 'every call' : site.mode === 'errors' ? 'errors only' : 'not instrumented'} | ${site.fn ?? '(module)'} | ${argumentsText(site)} |`,
-    ),
+    ...sites.map((site) => `| ${site.file}:${site.line}:${site.column} | \`${site.id}\` | ${site.kind} | ${logged(site)} | ${site.fn ?? '(module)'} | ${argumentsText(site)} |`),
   ];
-  const counts = { event: 0, errors: 0, off: 0 };
-  for (const site of sites) counts[site.mode]++;
-  lines.push('', `${sites.length} MLX call sites: ${counts.event} log every call, ${counts.errors} log errors only, ${counts.off} are not instrumented.`);
+  const event = sites.filter((site) => site.instrumented && site.mode === 'event').length;
+  const errors = sites.filter((site) => site.instrumented && site.mode === 'errors').length;
+  lines.push(
+    '',
+    `${plan.found} MLX call sites found: ${plan.instrumented} instrumented (${event} log every call, ${errors} log errors only), ${plan.leftAsWritten.length} left as written.`,
+  );
   return lines.join('\n');
 }

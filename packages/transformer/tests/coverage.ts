@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ts from 'typescript';
+import type { Plan } from '../src/plan/collect.js';
+
+// What `mlx-audit plan` says is instrumented, against what tspc + the transformer emit: the
+// plan is only worth signing if the two are the same list. For the test fixtures and for any
+// project with the transformer in its tsconfig (the differential corpus).
+
+const require = createRequire(import.meta.url);
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// ts-patch exports no subpaths: its `tspc` bin sits beside its package.json.
+const TSPC = join(dirname(require.resolve('ts-patch/package.json')), 'bin', 'tspc.js');
+const INSTRUMENT_MODULE = '@mlx-audit/runtime/instrument';
+
+export interface Coverage {
+  /** What `mlx-audit plan --json` printed. */
+  readonly plan: Plan;
+  /** `file:line:column id mode` of each site the plan lists as instrumented, sorted. */
+  readonly planned: readonly string[];
+  /** The same, read from the `site({...})` descriptors of the emitted JavaScript, sorted. */
+  readonly emitted: readonly string[];
+  /** What tspc printed and its exit status, to explain a difference. */
+  readonly build: { readonly status: number | null; readonly output: string };
+}
+
+const key = (site: { file: string; line: number; column: number; id: string; mode: string }): string => `${site.file}:${site.line}:${site.column} ${site.id} ${site.mode}`;
+
+/**
+ * Plans and builds the project of `tsconfig` (a tsconfig with the transformer among its plugins),
+ * both from its folder, since a descriptor's `file` is relative to the folder tspc runs in and the
+ * plan's to the tsconfig's. The build goes to a temporary folder, removed afterwards.
+ */
+export function coverageOf(tsconfig: string): Coverage {
+  const cwd = dirname(tsconfig);
+  const planned = spawnSync(process.execPath, [CLI, 'plan', '-p', tsconfig, '--json'], { cwd, encoding: 'utf8', timeout: 120_000 });
+  if (planned.status !== 0) throw new Error(`mlx-audit plan failed (${String(planned.status)}): ${planned.stderr}`);
+  const plan = JSON.parse(planned.stdout) as Plan;
+  const outDir = mkdtempSync(join(tmpdir(), 'mlxa-coverage-'));
+  try {
+    const built = spawnSync(process.execPath, [TSPC, '-p', tsconfig, '--outDir', outDir], { cwd, encoding: 'utf8', timeout: 120_000 });
+    const emitted = emittedFiles(outDir).flatMap((file) => siteDescriptors(readFileSync(file, 'utf8')));
+    return {
+      plan,
+      planned: plan.sites.filter((site) => site.instrumented).map(key).sort(),
+      emitted: emitted.map(key).sort(),
+      build: { status: built.status, output: built.stdout + built.stderr },
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function emittedFiles(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
+    .filter((name) => /\.[cm]?js$/.test(name))
+    .map((name) => join(directory, name));
+}
+
+/**
+ * The descriptors of `<runtime>.site({ ... })`, where `<runtime>` is bound to the instrument
+ * module (`import * as` in ESM, `require` in CommonJS). Read from the syntax tree: the values are
+ * literals by construction.
+ */
+export function siteDescriptors(javascript: string): { file: string; line: number; column: number; id: string; mode: string }[] {
+  const source = ts.createSourceFile('emitted.js', javascript, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const runtimeNames = new Set<string>();
+  const descriptors: { file: string; line: number; column: number; id: string; mode: string }[] = [];
+  const requiresRuntime = (node: ts.Node): boolean =>
+    (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.some((argument) => ts.isStringLiteral(argument) && argument.text === INSTRUMENT_MODULE)) ||
+    (ts.forEachChild(node, requiresRuntime) ?? false);
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === INSTRUMENT_MODULE) {
+      const bindings = node.importClause?.namedBindings;
+      if (bindings !== undefined && ts.isNamespaceImport(bindings)) runtimeNames.add(bindings.name.text);
+    }
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined && requiresRuntime(node.initializer)) runtimeNames.add(node.name.text);
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      runtimeNames.has(node.expression.expression.text) &&
+      node.expression.name.text === 'site'
+    ) {
+      const [argument] = node.arguments;
+      if (argument === undefined || !ts.isObjectLiteralExpression(argument)) throw new Error(`A site without a literal descriptor: ${node.getText(source)}`);
+      const fields = new Map<string, string>();
+      for (const property of argument.properties) {
+        if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && (ts.isStringLiteral(property.initializer) || ts.isNumericLiteral(property.initializer))) {
+          fields.set(property.name.text, property.initializer.text);
+        }
+      }
+      const field = (name: string): string => {
+        const value = fields.get(name);
+        if (value === undefined) throw new Error(`A site descriptor without '${name}': ${node.getText(source)}`);
+        return value;
+      };
+      descriptors.push({ file: field('file'), line: Number(field('line')), column: Number(field('column')), id: field('id'), mode: field('mode') });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return descriptors;
+}
