@@ -9,7 +9,23 @@ import { CallContext } from './call-context.js';
 import { channelForKind } from './channels.js';
 import { ensureConfigured } from './configure.js';
 import type { Site, SiteDescriptor } from './contract.js';
-import { inheritedData, isObjectLike } from './describe.js';
+
+// The intrinsics that following a native promise relies on, captured when this module loads
+// (before the application's own modules run): see `isFollowable` for why they are enough.
+// `promiseThen` is `Promise.prototype.then`, read as the data property it is.
+const promisePrototype = Promise.prototype;
+const promiseThen = Object.getOwnPropertyDescriptor(promisePrototype, 'then')?.value as (
+  this: Promise<unknown>,
+  onFulfilled: (value: unknown) => void,
+  onRejected: (reason: unknown) => void,
+) => Promise<void>;
+const promiseConstructor = Promise;
+const promiseSpecies = builtinGetter(Promise, Symbol.species);
+
+function builtinGetter(target: object, key: PropertyKey): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  return descriptor === undefined ? undefined : Reflect.get(descriptor, 'get');
+}
 
 /** A frozen site: the descriptor (copied) and the TracingChannel of its kind. */
 export function site(descriptor: SiteDescriptor): Site {
@@ -34,8 +50,9 @@ type Invoke = (site: Site, self: unknown, args: readonly unknown[], target: unkn
  * `fn.apply(thisArg, args)`, traced: the same result (a promise is returned as is, not a
  * wrapper), the same error object rethrown, `this` preserved. Publishes on the site's channel
  * as `traceSync`/`tracePromise` would: `start` (through `runStores`, so stores bound to it are
- * entered), `end`, and for a thenable result `asyncStart`/`asyncEnd`; `error` when it throws or
- * rejects. In `errors` mode only `error` is published.
+ * entered), `end`, and for a native promise `asyncStart`/`asyncEnd`; `error` when it throws or
+ * rejects. Any other result, a thenable or a Promise subclass included, is a synchronous call's
+ * value (see `isFollowable`). In `errors` mode only `error` is published.
  */
 export function call(site: Site, thisArg: unknown, fn: unknown, args: readonly unknown[]): unknown {
   return trace(site, thisArg, args, fn, invokeFunction);
@@ -58,7 +75,7 @@ function runTraced(context: CallContext, target: unknown, invoke: Invoke): unkno
   try {
     const result = invoke(site, context.self, context.args, target);
     context.result = result;
-    followIfThenable(context, result);
+    if (isFollowable(result)) follow(context, result);
     return result;
   } catch (error) {
     context.failed = true;
@@ -72,7 +89,7 @@ function runTraced(context: CallContext, target: unknown, invoke: Invoke): unkno
 
 /**
  * Errors mode: the context is made only when there is something to report (a throw, a
- * thenable to follow), so a call that returns a value allocates nothing: in a loop over
+ * native promise to follow), so a call that returns a value allocates nothing: in a loop over
  * MLX calls, garbage is costly (every young-generation collection also sweeps MLX's wrappers).
  */
 function runReportingErrors(site: Site, self: unknown, args: readonly unknown[], target: unknown, invoke: Invoke): unknown {
@@ -87,12 +104,11 @@ function runReportingErrors(site: Site, self: unknown, args: readonly unknown[],
     site.channel.error.publish(context);
     throw error;
   }
-  // `then` is read once, as before; only a thenable needs a context, to report a rejection.
-  const then = thenOf(result);
-  if (then !== undefined) {
+  // Only a promise the runtime follows needs a context, to report a rejection.
+  if (isFollowable(result)) {
     const context = new CallContext(site, self, args, startTime);
     context.result = result;
-    follow(context, result, then);
+    follow(context, result);
   }
   return result;
 }
@@ -125,24 +141,57 @@ function isConstructor(target: object): boolean {
 }
 
 /**
- * Observes a thenable without replacing it: the caller gets the original object (a Promise
- * subclass keeps its class and identity) and our handlers never throw, so the chain we add
- * always fulfils. Its one side effect: a rejection the application leaves unhandled is now
- * handled, so Node no longer reports it as an unhandled rejection (the error event still says
- * it happened).
+ * Whether `call` follows a result to its settlement: only a native promise whose prototype is
+ * exactly the intrinsic Promise.prototype, with no own `then` or `constructor`, while
+ * `Promise.prototype.constructor` and `Promise[Symbol.species]` are still the built-ins. Every
+ * check reads descriptors or internal slots, so none runs a getter or a Proxy trap
+ * (`types.isPromise` is false for a Proxy, so `getPrototypeOf` below is never a trap).
+ *
+ * Why following such a promise with the intrinsic `promiseThen` runs no application code:
+ * Promise.prototype.then (ECMA-262 27.2.5.4) asks only `SpeciesConstructor(promise, %Promise%)`,
+ * which reads `promise.constructor` (not an own property, so Promise.prototype's data property,
+ * the built-in Promise) and then `Promise[Symbol.species]` (the built-in getter, which returns
+ * Promise); it then makes its derived promise with the built-in Promise and attaches our two
+ * handlers. It never reads the promise's `then`. (Promise hooks, `async_hooks` or
+ * `v8.promiseHooks`, see that derived promise as they see any promise the runtime makes.)
+ * Anything else is not followed, because
+ * following it would run the application's code and so change what the program observes:
+ * - a thenable, or an object whose `then` is a getter: its `then` (or the getter) would run once
+ *   more than the program runs it;
+ * - a Promise subclass: its own `then`, or, through the intrinsic `then`, its species (its
+ *   constructor) would run;
+ * - a Proxy: every operation on it is a trap;
+ * - a native promise with an own `then` or `constructor`: the application's, not the built-in.
+ * Such a result is recorded when the call returns, as a synchronous call's value.
  */
-function followIfThenable(context: CallContext, result: unknown): void {
-  const then = thenOf(result);
-  if (then !== undefined) follow(context, result, then);
+function isFollowable(value: unknown): value is Promise<unknown> {
+  return (
+    types.isPromise(value) &&
+    Object.getPrototypeOf(value) === promisePrototype &&
+    !Object.hasOwn(value, 'then') &&
+    !Object.hasOwn(value, 'constructor') &&
+    promiseIntrinsicsIntact()
+  );
 }
 
-function follow(context: CallContext, result: unknown, then: (...args: unknown[]) => unknown): void {
+/** Whether the two lookups of Promise.prototype.then still find the built-ins (see above). */
+function promiseIntrinsicsIntact(): boolean {
+  const constructor = Object.getOwnPropertyDescriptor(promisePrototype, 'constructor');
+  if (constructor === undefined || !('value' in constructor) || constructor.value !== promiseConstructor) return false;
+  return promiseSpecies !== undefined && builtinGetter(promiseConstructor, Symbol.species) === promiseSpecies;
+}
+
+/**
+ * Observes a native promise without replacing it: the caller gets the original object, and our
+ * handlers never throw, so the chain we add always fulfils. Its one side effect: a rejection the
+ * application leaves unhandled is now handled, so Node no longer reports it as an unhandled
+ * rejection (the error event still says it happened).
+ */
+function follow(context: CallContext, promise: Promise<unknown>): void {
   context.asynchronous = true;
   const { channel, mode } = context.site;
-  let settled = false;
+  // The built-in `then` calls one of the two, once.
   const onFulfilled = (value: unknown): void => {
-    if (settled) return;
-    settled = true;
     context.result = value;
     if (mode === 'event') {
       channel.asyncStart.publish(context);
@@ -150,8 +199,6 @@ function follow(context: CallContext, result: unknown, then: (...args: unknown[]
     }
   };
   const onRejected = (reason: unknown): void => {
-    if (settled) return;
-    settled = true;
     context.failed = true;
     context.error = reason;
     channel.error.publish(context);
@@ -160,24 +207,8 @@ function follow(context: CallContext, result: unknown, then: (...args: unknown[]
       channel.asyncEnd.publish(context);
     }
   };
-  try {
-    Reflect.apply(then, result, [onFulfilled, onRejected]);
-  } catch {
-    // A thenable whose `then` throws: treat the call as synchronous, its value as returned.
-    context.asynchronous = false;
-  }
-}
-
-/**
- * The `then` method of a thenable, as a data property: the runtime runs none of the
- * application's code to find it (no getter, no Proxy trap), so a Proxy, or an object whose
- * `then` is a getter, is not followed and its call is reported as synchronous.
- */
-function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
-  // `in` asks no getter; only a Proxy could trap it, and a Proxy is excluded first.
-  if (!isObjectLike(value) || types.isProxy(value) || !('then' in value)) return undefined;
-  const then = inheritedData(value, 'then');
-  return typeof then === 'function' ? (then as (...args: unknown[]) => unknown) : undefined;
+  // The derived promise always fulfils (the handlers return undefined and never throw).
+  void Reflect.apply(promiseThen, promise, [onFulfilled, onRejected]);
 }
 
 ensureConfigured();

@@ -154,22 +154,31 @@ describe('call', () => {
     expect(sink.events[0]).toMatchObject({ 'event.outcome': 'failure', 'mlx.error.message_length': 'model failed'.length });
   });
 
-  it('keeps the class and identity of a Promise subclass and of a plain thenable', async () => {
+  it('keeps the class and identity of a Promise subclass and of a plain thenable, and records them at return', async () => {
+    // Following either would run the application's code (its `then`, or its species): neither
+    // is followed, each is a synchronous call's value (tests/adversarial/thenables.test.ts).
     class TrackedPromise<T> extends Promise<T> {}
     const generate = testSite({ id: 'generate', kind: 'inference' });
+    const { phases, stop } = watchPhases(generate);
     const tracked = TrackedPromise.resolve(3);
     const returned = call(generate, undefined, () => tracked, []);
     expect(returned).toBe(tracked);
     expect(returned).toBeInstanceOf(TrackedPromise);
 
+    let thenCalls = 0;
     const thenable = {
       then(onFulfilled: (value: number) => void) {
+        thenCalls++;
         onFulfilled(4);
       },
     };
     expect(call(generate, undefined, () => thenable, [])).toBe(thenable);
     await nextTurn();
+    stop();
+    expect(thenCalls).toBe(0);
+    expect(phases).toEqual(['start', 'end', 'start', 'end']);
     expect(sink.events.map((event) => event['event.outcome'])).toEqual(['success', 'success']);
+    expect(sink.events.map((event) => event['mlx.result'])).toEqual([{ type: 'TrackedPromise' }, { type: 'object', count: 1 }]);
   });
 
   it('treats a result whose `then` getter throws as a plain value', async () => {
