@@ -31,6 +31,12 @@ export const INSTRUMENT_FUNCTIONS = {
   call: 'call',
   /** `construct(site, target, args)`: `new target(...args)`, publishing on the site's channel. */
   construct: 'construct',
+  /**
+   * `spread(...items)`: the items of a spread argument, as an array. A spread is iterated where it
+   * stands among the arguments (before the ones after it, with the errors a call's spread throws);
+   * the call then spreads the array.
+   */
+  spread: 'spread',
 } as const;
 
 /** What each event kind publishes: an event per call, errors only, or nothing (not instrumented). */
@@ -106,7 +112,7 @@ export interface AuditCallContext {
   readonly error: unknown;
   /** Whether the call threw or its promise rejected (`error` alone cannot tell: `throw undefined`). */
   readonly failed: boolean;
-  /** Whether the call returned a thenable: `asyncStart` and `asyncEnd` follow `end`. */
+  /** Whether the call returned a native promise that the runtime follows: `asyncStart` and `asyncEnd` follow `end`. */
   readonly asynchronous: boolean;
   /** `performance.now()` when the call started. */
   readonly startTime: number;

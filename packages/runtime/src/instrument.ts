@@ -44,6 +44,11 @@ export function site(descriptor: SiteDescriptor): Site {
   });
 }
 
+/** The items of a spread argument, iterated where the spread stands (see `INSTRUMENT_FUNCTIONS.spread`). */
+export function spread(...items: unknown[]): unknown[] {
+  return items;
+}
+
 type Invoke = (site: Site, self: unknown, args: readonly unknown[], target: unknown) => unknown;
 
 /**

@@ -85,8 +85,8 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
     const calls = chainCalls(ts, chain).filter(instrumented);
     return calls.length > 0 && !(calls.length === 1 && calls[0] === chain && isSimpleOptionalCall(ts, chain));
   };
-  // Temporaries of a call in a parameter's default live in an arrow called in place (see rewrite.ts).
-  const scoped = (node: TS.Node, rewrite: () => TS.Expression): TS.Expression => (inParameterDefault(ts, node) ? inParameterScope(rc, rewrite) : rewrite());
+  // Temporaries of a call in a parameter's default or a field's initialiser live in an arrow called in place (see rewrite.ts).
+  const scoped = (node: TS.Node, rewrite: () => TS.Expression): TS.Expression => (initialisedInPlace(ts, node) ? inParameterScope(rc, rewrite) : rewrite());
 
   const visit = (node: TS.Node): TS.Node => {
     if (ts.isDeleteExpression(node) && needsLowering(node.expression)) {
@@ -123,13 +123,15 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
 }
 
 /**
- * Whether a node is in a parameter's default value (or a default in its destructuring) of the
- * nearest enclosing function, rather than in a function nested there.
+ * Whether a node is in a parameter's default value (or a default in its destructuring), or in a
+ * class field's initialiser, rather than in a function nested there. Neither has a scope of its
+ * own for temporaries: hoisted into the function, they change its `length`; hoisted out of the
+ * class, every instance's initialiser (a field that constructs its own class, say) shares them.
  */
-function inParameterDefault(ts: typeof TS, node: TS.Node): boolean {
+function initialisedInPlace(ts: typeof TS, node: TS.Node): boolean {
   for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) {
-    if (ts.isParameter(current)) return true;
-    if (ts.isFunctionLike(current) || ts.isClassStaticBlockDeclaration(current) || ts.isPropertyDeclaration(current)) return false;
+    if (ts.isParameter(current) || ts.isPropertyDeclaration(current)) return true;
+    if (ts.isFunctionLike(current) || ts.isClassStaticBlockDeclaration(current)) return false;
   }
   return false;
 }

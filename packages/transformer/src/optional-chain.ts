@@ -79,8 +79,8 @@ export function lowerChain(
 ): TS.Expression {
   const { ts } = rc;
   const factory = rc.context.factory;
-  const { base, links } = spine(ts, chain, visitor);
-  const lowered = emit(rc, base, links, wrap, short ?? factory.createVoidZero());
+  const { base, links, superMember } = spine(ts, chain, visitor);
+  const lowered = emit(rc, base, links, wrap, short ?? factory.createVoidZero(), superMember ? factory.createThis() : undefined);
   return ts.setTextRange(factory.createParenthesizedExpression(lowered), chain);
 }
 
@@ -97,20 +97,25 @@ export function lowerParenthesisedChainCall(rc: RewriteContext, call: TS.CallExp
   const receiver = temp(rc, '_mlxa_r');
   const fn = temp(rc, '_mlxa_f');
   const args = call.arguments.map((argument) => visitor.visit(argument));
+  const nothing = factory.createCommaListExpression([assign(factory, receiver, factory.createVoidZero()), assign(factory, fn, factory.createVoidZero())]);
   let callee: TS.Expression;
   if (last !== undefined && (last.kind === 'property' || last.kind === 'element')) {
-    const object = emit(rc, base, links.slice(0, -1), (end) => factory.createCommaListExpression([assign(factory, receiver, end), assign(factory, fn, member(factory, receiver, last))]), factory.createCommaListExpression([assign(factory, receiver, factory.createVoidZero()), assign(factory, fn, factory.createVoidZero())]));
-    callee = object;
+    // The receiver is the value before the last link; a `?.` on that link tests it too.
+    const read = (object: TS.Expression): TS.Expression => factory.createCommaListExpression([assign(factory, receiver, object), assign(factory, fn, member(factory, receiver, last))]);
+    const capture = last.optional ? (object: TS.Expression): TS.Expression => test(factory, factory.createParenthesizedExpression(assign(factory, receiver, object)), nothing, read(receiver)) : read;
+    callee = emit(rc, base, links.slice(0, -1), capture, nothing);
   } else {
     // `(a?.f())(x)`: no receiver.
     callee = factory.createCommaListExpression([assign(factory, receiver, factory.createVoidZero()), assign(factory, fn, emit(rc, base, links, (end) => end, factory.createVoidZero()))]);
   }
   const invoke = rewriteBoundCall(rc, site, receiver, fn, args);
-  return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression([callee, invoke])), call);
+  // `(a?.m)?.(x)`: the call's own `?.` tests the function, before any argument runs.
+  const called = call.questionDotToken === undefined ? invoke : test(factory, fn, factory.createVoidZero(), invoke);
+  return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression([callee, called])), call);
 }
 
 /** A chain as its base and links, base first; the base, keys and arguments visited. */
-function spine(ts: typeof TS, chain: TS.Expression, visitor: ChainVisitor): { base: TS.Expression; links: Link[] } {
+function spine(ts: typeof TS, chain: TS.Expression, visitor: ChainVisitor): { base: TS.Expression; links: Link[]; superMember: boolean } {
   const links: Link[] = [];
   let current: TS.Expression = chain;
   while (ts.isOptionalChain(current)) {
@@ -118,14 +123,17 @@ function spine(ts: typeof TS, chain: TS.Expression, visitor: ChainVisitor): { ba
     current = current.expression;
   }
   let base = visitor.visit(current);
-  // `a.m?.(x)` where `a.m` is no part of the chain: the call still has `a` as `this`.
+  // `a.m?.(x)` where `a.m` is no part of the chain: the call still has `a` as `this`; and
+  // `super.m?.(x)` has `this` (the method is read through `super`, which is no value).
   const [first] = links;
-  if (first?.kind === 'call' && first.optional && (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) && current.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+  if (first?.kind === 'call' && first.optional && (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current))) {
     const visited = base as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+    const member: Link = ts.isPropertyAccessExpression(visited) ? { kind: 'property', name: visited.name, optional: false } : { kind: 'element', key: visited.argumentExpression, optional: false };
+    if (current.expression.kind === ts.SyntaxKind.SuperKeyword) return { base: visited, links, superMember: true };
     base = visited.expression;
-    links.unshift(ts.isPropertyAccessExpression(visited) ? { kind: 'property', name: visited.name, optional: false } : { kind: 'element', key: visited.argumentExpression, optional: false });
+    links.unshift(member);
   }
-  return { base, links };
+  return { base, links, superMember: false };
 }
 
 function link(ts: typeof TS, node: TS.OptionalChain, visitor: ChainVisitor): Link {
@@ -138,7 +146,15 @@ function link(ts: typeof TS, node: TS.OptionalChain, visitor: ChainVisitor): Lin
 }
 
 /** `value` followed by `links`, each `?.` written out as a test that makes the whole `short`. */
-function emit(rc: RewriteContext, value: TS.Expression, links: readonly Link[], wrap: (end: TS.Expression) => TS.Expression, short: TS.Expression): TS.Expression {
+function emit(
+  rc: RewriteContext,
+  value: TS.Expression,
+  links: readonly Link[],
+  wrap: (end: TS.Expression) => TS.Expression,
+  short: TS.Expression,
+  // `this` of a first link `?.(` when the base is a method read through `super`.
+  baseReceiver?: TS.Expression,
+): TS.Expression {
   const factory = rc.context.factory;
   const at = links.findIndex((item) => item.optional);
   if (at === -1) return wrap(plain(rc, value, links));
@@ -158,7 +174,7 @@ function emit(rc: RewriteContext, value: TS.Expression, links: readonly Link[], 
     }
     const fn = temp(rc, '_mlxa_f');
     const read = factory.createParenthesizedExpression(assign(factory, fn, plain(rc, value, links.slice(0, at))));
-    return test(factory, read, short, emit(rc, boundCall(rc, optional, undefined, fn), rest, wrap, short));
+    return test(factory, read, short, emit(rc, boundCall(rc, optional, at === 0 ? baseReceiver : undefined, fn), rest, wrap, short));
   }
   const object = temp(rc, '_mlxa_t');
   const read = factory.createParenthesizedExpression(assign(factory, object, plain(rc, value, links.slice(0, at))));
@@ -187,7 +203,7 @@ function plain(rc: RewriteContext, value: TS.Expression, links: readonly Link[])
 }
 
 /** The call of a `?.(` link, on a method and receiver already read (or a function alone). */
-function boundCall(rc: RewriteContext, item: Extract<Link, { kind: 'call' }>, receiver: TS.Identifier | undefined, fn: TS.Identifier): TS.Expression {
+function boundCall(rc: RewriteContext, item: Extract<Link, { kind: 'call' }>, receiver: TS.Expression | undefined, fn: TS.Identifier): TS.Expression {
   const factory = rc.context.factory;
   if (item.site !== undefined) return rc.ts.setTextRange(rewriteBoundCall(rc, item.site, receiver, fn, item.args), item.original);
   if (receiver === undefined) return factory.createCallExpression(fn, undefined, item.args);

@@ -9,10 +9,11 @@ export interface RewriteContext {
   /** The runtime namespace identifier (`__mlxa`). */
   readonly runtime: TS.Identifier;
   /**
-   * Set while rewriting a call in a parameter's default value: its temporaries become parameters
-   * of an arrow function called in place (see `inParameterScope`), since a temporary hoisted
-   * into the function makes TypeScript move every default into the body, which changes the
-   * function's `length`.
+   * Set while rewriting a call in a parameter's default value or a class field's initialiser: its
+   * temporaries become parameters of an arrow function called in place (see `inParameterScope`),
+   * since a temporary hoisted into the function makes TypeScript move every default into the
+   * body, which changes the function's `length`, and one hoisted out of a class is shared by the
+   * initialisers of every instance.
    */
   parameterTemporaries?: TS.Identifier[] | undefined;
 }
@@ -88,7 +89,7 @@ export function rewriteCall(rc: RewriteContext, node: TS.CallExpression, site: T
  * `?.(` link of an optional chain, see optional-chain.ts): the arguments, then the guarded call,
  * as in `rewriteCall`.
  */
-export function rewriteBoundCall(rc: RewriteContext, site: TS.Identifier, thisArg: TS.Identifier | undefined, fn: TS.Identifier, args: readonly TS.Expression[]): TS.Expression {
+export function rewriteBoundCall(rc: RewriteContext, site: TS.Identifier, thisArg: TS.Expression | undefined, fn: TS.Identifier, args: readonly TS.Expression[]): TS.Expression {
   const method = thisArg !== undefined;
   const { argumentSteps, invoke } = invocation(rc, site, thisArg ?? rc.context.factory.createVoidZero(), fn, args, method);
   return rc.context.factory.createParenthesizedExpression(rc.context.factory.createCommaListExpression([...argumentSteps, invoke]));
@@ -112,7 +113,7 @@ function invocation(
   const argumentSteps: TS.Expression[] = [];
   const args = callArguments.map((argument) => {
     const value = temp(rc, '_mlxa_a');
-    argumentSteps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
+    argumentSteps.push(assign(factory, value, argumentValue(rc, argument)));
     return { value, spread: ts.isSpreadElement(argument) };
   });
   const argumentList = (): TS.Expression[] => args.map(({ value, spread }) => (spread ? factory.createSpreadElement(value) : value));
@@ -139,6 +140,18 @@ function invocation(
 }
 
 /**
+ * What an argument's temporary holds: the argument's value, or for `...items` the items, collected
+ * by the runtime's `spread(...items)` where the spread stands, so it is iterated before the
+ * arguments after it, and fails as the call's own spread would.
+ */
+function argumentValue(rc: RewriteContext, argument: TS.Expression): TS.Expression {
+  const { ts } = rc;
+  if (!ts.isSpreadElement(argument)) return argument;
+  const factory = rc.context.factory;
+  return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.spread)), undefined, [argument]);
+}
+
+/**
  * The member access a callee reads through parentheses and type-only wrappers (`as`, `!`,
  * `satisfies`, `<T>`), which keep the reference and so `this`; undefined for anything else.
  */
@@ -154,9 +167,9 @@ export function memberCallee(ts: typeof TS, expression: TS.Expression): TS.Prope
 
 /**
  * Runs `rewrite` with temporaries that are parameters of an arrow function called in place:
- * `((_r, _f, _a) => (…))()`. For calls in parameter defaults (see `parameterTemporaries`); an
- * arrow keeps `this`, `arguments`, `super` and `new.target`, and a default can hold no `await`
- * or `yield`, so the call behaves as written.
+ * `((_r, _f, _a) => (…))()`. For calls in parameter defaults and field initialisers (see
+ * `parameterTemporaries`); an arrow keeps `this`, `arguments`, `super` and `new.target`, and
+ * neither can hold `await` or `yield`, so the call behaves as written.
  */
 export function inParameterScope(rc: RewriteContext, rewrite: () => TS.Expression): TS.Expression {
   const factory = rc.context.factory;
@@ -188,7 +201,7 @@ export function rewriteNew(rc: RewriteContext, node: TS.NewExpression, site: TS.
   const steps: TS.Expression[] = [assign(factory, target, node.expression)];
   const args = (node.arguments ?? []).map((argument) => {
     const value = temp(rc, '_mlxa_a');
-    steps.push(assign(factory, value, ts.isSpreadElement(argument) ? argument.expression : argument));
+    steps.push(assign(factory, value, argumentValue(rc, argument)));
     return ts.isSpreadElement(argument) ? factory.createSpreadElement(value) : value;
   });
   const construct = factory.createCallExpression(

@@ -37,23 +37,47 @@ export function describeSite(
 }
 
 /**
- * `mx.load`: the callee as it reads in the emitted JavaScript (type assertions and `!` gone), which
- * is what V8 names in `… is not a function`.
+ * `mx.load`: the callee as V8 names it in `… is not a function` (the runtime throws that text for
+ * a callee that is no function), written from the source as V8 prints the emitted JavaScript:
+ * type-only wrappers gone, `mx['load']` as `mx.load`, a call as `f(...)`, a binary or comma
+ * expression in parentheses with spaces around its operator, and anything else (an optional
+ * chain in parentheses, `super`) as `(intermediate value)`.
  */
 function calleeText(ts: typeof TS, node: TS.CallExpression | TS.NewExpression): string {
-  const strip = (expression: TS.Node): string => {
-    if (ts.isAsExpression(expression) || ts.isNonNullExpression(expression) || ts.isSatisfiesExpression(expression) || ts.isTypeAssertionExpression(expression)) {
-      return strip(expression.expression);
-    }
-    if (ts.isParenthesizedExpression(expression)) {
-      const inner = strip(expression.expression);
-      // `(mx as any).load` is emitted `mx.load`; keep parentheses that JavaScript needs.
-      return /^[\w$.]+$/.test(inner) ? inner : `(${inner})`;
-    }
-    if (ts.isPropertyAccessExpression(expression)) return `${strip(expression.expression)}${expression.questionDotToken === undefined ? '' : '?'}.${expression.name.text}`;
-    return expression.getText().replace(/\s+/g, ' ');
-  };
-  return strip(node.expression);
+  return printed(ts, node.expression);
+}
+
+const INTERMEDIATE = '(intermediate value)';
+
+function printed(ts: typeof TS, expression: TS.Expression): string {
+  const node = withoutTypes(ts, expression);
+  if (ts.isParenthesizedExpression(node)) {
+    const inner = withoutTypes(ts, node.expression);
+    return ts.isOptionalChain(inner) ? INTERMEDIATE : printed(ts, inner);
+  }
+  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  // V8 says `(intermediate value)`; events are read by people, for whom `super.forward` says more.
+  if (node.kind === ts.SyntaxKind.SuperKeyword) return 'super';
+  if (ts.isPropertyAccessExpression(node)) return `${printed(ts, node.expression)}${node.questionDotToken === undefined ? '.' : '?.'}${node.name.text}`;
+  if (ts.isElementAccessExpression(node)) {
+    const key = withoutTypes(ts, node.argumentExpression);
+    const object = `${printed(ts, node.expression)}${node.questionDotToken === undefined ? '' : '?.'}`;
+    if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) return `${object}${node.questionDotToken === undefined ? '.' : ''}${key.text}`;
+    return `${object}[${printed(ts, key)}]`;
+  }
+  if (ts.isCallExpression(node)) return `${printed(ts, node.expression)}(...)`;
+  if (ts.isBinaryExpression(node)) return `(${printed(ts, node.left)} ${node.operatorToken.getText()} ${printed(ts, node.right)})`;
+  if (ts.isStringLiteral(node)) return JSON.stringify(node.text);
+  if (ts.isNumericLiteral(node)) return node.text;
+  return INTERMEDIATE;
+}
+
+/** The expression under `as`, `!`, `satisfies` and `<T>`, which the emitted JavaScript does not have. */
+function withoutTypes(ts: typeof TS, expression: TS.Expression): TS.Expression {
+  let current = expression;
+  while (ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) current = current.expression;
+  return current;
 }
 
 /**

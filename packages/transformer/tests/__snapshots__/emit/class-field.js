@@ -1,10 +1,9 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
+import { nn } from '@frost-beta/mlx';
 const __mlxa_site_0_1 = __mlxa_1.site({ id: "nn.Linear", kind: "module-construction", mode: "errors", file: "main.ts", line: 3, column: 11, fn: null, callee: "nn.Linear", args: ["option", "option"], receiver: null });
 const __mlxa_site_1_1 = __mlxa_1.site({ id: "nn.Module#forward", kind: "layer-composition", mode: "errors", file: "main.ts", line: 5, column: 12, fn: "Net#forward", callee: "this.layer.forward", args: ["tensor"], receiver: "module" });
-var _mlxa_c_1, _mlxa_a_1, _mlxa_a_2;
-import { nn } from '@frost-beta/mlx';
 export class Net extends nn.Module {
-    layer = (_mlxa_c_1 = nn.Linear, _mlxa_a_1 = 2, _mlxa_a_2 = 2, __mlxa_site_0_1.channel.hasSubscribers ? __mlxa_1.construct(__mlxa_site_0_1, _mlxa_c_1, [_mlxa_a_1, _mlxa_a_2]) : new _mlxa_c_1(_mlxa_a_1, _mlxa_a_2));
+    layer = ((_mlxa_c_1, _mlxa_a_1, _mlxa_a_2) => (_mlxa_c_1 = nn.Linear, _mlxa_a_1 = 2, _mlxa_a_2 = 2, __mlxa_site_0_1.channel.hasSubscribers ? __mlxa_1.construct(__mlxa_site_0_1, _mlxa_c_1, [_mlxa_a_1, _mlxa_a_2]) : new _mlxa_c_1(_mlxa_a_1, _mlxa_a_2)))();
     forward(x) {
         var _mlxa_f_1, _mlxa_r_1, _mlxa_a_3;
         return (_mlxa_r_1 = this.layer, _mlxa_f_1 = _mlxa_r_1.forward, _mlxa_a_3 = x, __mlxa_site_1_1.channel.hasSubscribers || typeof _mlxa_f_1 !== "function" ? __mlxa_1.call(__mlxa_site_1_1, _mlxa_r_1, _mlxa_f_1, [_mlxa_a_3]) : _mlxa_f_1.call(_mlxa_r_1, _mlxa_a_3));

@@ -1,10 +1,10 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
 const __mlxa_site_0_1 = __mlxa_1.site({ id: "core.ones", kind: "tensor-creation", mode: "errors", file: "main.ts", line: 2, column: 33, fn: null, callee: "mx.ones", args: ["shape"], receiver: "other" });
-const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.array#item", kind: "data-extraction", mode: "event", file: "main.ts", line: 3, column: 18, fn: null, callee: "x?.sum().item", args: [], receiver: "tensor" });
+const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.array#item", kind: "data-extraction", mode: "event", file: "main.ts", line: 3, column: 18, fn: null, callee: "x?.sum(...).item", args: [], receiver: "tensor" });
 const __mlxa_site_2_1 = __mlxa_1.site({ id: "core.array#sum", kind: "tensor-operation", mode: "errors", file: "main.ts", line: 3, column: 18, fn: null, callee: "x?.sum", args: [], receiver: "tensor" });
 const __mlxa_site_3_1 = __mlxa_1.site({ id: "nn.Linear", kind: "module-construction", mode: "errors", file: "main.ts", line: 4, column: 58, fn: null, callee: "nn.Linear", args: ["option", "option"], receiver: null });
-const __mlxa_site_4_1 = __mlxa_1.site({ id: "core.array#item", kind: "data-extraction", mode: "event", file: "main.ts", line: 5, column: 18, fn: null, callee: "maybe?.model.forward(x!).sum?.().item", args: [], receiver: "tensor" });
-const __mlxa_site_5_1 = __mlxa_1.site({ id: "core.array#sum", kind: "tensor-operation", mode: "errors", file: "main.ts", line: 5, column: 18, fn: null, callee: "maybe?.model.forward(x!).sum", args: [], receiver: "tensor" });
+const __mlxa_site_4_1 = __mlxa_1.site({ id: "core.array#item", kind: "data-extraction", mode: "event", file: "main.ts", line: 5, column: 18, fn: null, callee: "maybe?.model.forward(...).sum(...).item", args: [], receiver: "tensor" });
+const __mlxa_site_5_1 = __mlxa_1.site({ id: "core.array#sum", kind: "tensor-operation", mode: "errors", file: "main.ts", line: 5, column: 18, fn: null, callee: "maybe?.model.forward(...).sum", args: [], receiver: "tensor" });
 const __mlxa_site_6_1 = __mlxa_1.site({ id: "nn.Module#forward", kind: "inference", mode: "event", file: "main.ts", line: 5, column: 18, fn: null, callee: "maybe?.model.forward", args: ["tensor"], receiver: "module" });
 var _mlxa_f_1, _mlxa_r_1, _mlxa_a_1, _mlxa_t_1, _mlxa_f_2, _mlxa_r_2, _mlxa_f_3, _mlxa_r_3, _mlxa_c_1, _mlxa_a_2, _mlxa_a_3, _mlxa_t_2, _mlxa_r_4, _mlxa_f_4, _mlxa_f_5, _mlxa_r_5, _mlxa_a_4, _mlxa_f_6, _mlxa_r_6;
 import { core as mx, nn } from '@frost-beta/mlx';
