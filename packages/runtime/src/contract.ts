@@ -73,8 +73,13 @@ export interface SiteDescriptor {
   readonly column: number;
   /** The enclosing function (`predict`, `Model#forward`), or null at module level. */
   readonly fn: string | null;
-  /** The callee's source text (`mx.load`), used to reproduce V8's `… is not a function`. */
+  /** The callee as V8 names it (`mx.load`; `mx['load']` as `mx.load`), used to reproduce its `… is not a function`. */
   readonly callee: string;
+  /**
+   * How V8 names the callee in the emitted JavaScript where that differs from `callee` (an import
+   * read through its module object in CommonJS output: `mlx_1.core.load`): the error's text.
+   */
+  readonly emittedCallee?: string | undefined;
   /** Role of each argument by position; the last repeats for any further arguments. */
   readonly args: readonly SiteArgumentRole[];
   /** What the receiver is, for methods (`x.sum()` on a tensor, `model.forward` on a module). */

@@ -38,6 +38,7 @@ export function site(descriptor: SiteDescriptor): Site {
     column: descriptor.column,
     fn: descriptor.fn,
     callee: descriptor.callee,
+    emittedCallee: descriptor.emittedCallee,
     args: Object.freeze([...descriptor.args]),
     receiver: descriptor.receiver,
     channel: channelForKind(descriptor.kind),
@@ -120,17 +121,17 @@ function runReportingErrors(site: Site, self: unknown, args: readonly unknown[],
 
 function invokeFunction(site: Site, self: unknown, args: readonly unknown[], fn: unknown): unknown {
   // What V8 throws for the plain call, so instrumented code fails the way the original does.
-  if (typeof fn !== 'function') throw new TypeError(`${site.callee} is not a function`);
+  if (typeof fn !== 'function') throw new TypeError(`${site.emittedCallee ?? site.callee} is not a function`);
   return Reflect.apply(fn, self, args);
 }
 
 function invokeConstructor(site: Site, _self: unknown, args: readonly unknown[], target: unknown): unknown {
-  if (typeof target !== 'function') throw new TypeError(`${site.callee} is not a constructor`);
+  if (typeof target !== 'function') throw new TypeError(`${site.emittedCallee ?? site.callee} is not a constructor`);
   try {
     return Reflect.construct(target, args) as unknown;
   } catch (error) {
     // Reflect.construct words it differently for an arrow function or a method; say what `new` says.
-    if (error instanceof TypeError && !isConstructor(target)) throw new TypeError(`${site.callee} is not a constructor`, { cause: error });
+    if (error instanceof TypeError && !isConstructor(target)) throw new TypeError(`${site.emittedCallee ?? site.callee} is not a constructor`, { cause: error });
     throw error;
   }
 }

@@ -7,7 +7,8 @@ import { warning, type DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
 import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
 import { inParameterScope, rewriteCall, rewriteNew, type RewriteContext } from './rewrite.js';
-import { describeSite } from './sites.js';
+import { commonJsImportNames } from './commonjs-names.js';
+import { describeSite, type EmittedName } from './sites.js';
 
 /** What a file's transformation shares: built once per program. */
 export interface ProgramContext {
@@ -17,6 +18,10 @@ export interface ProgramContext {
   /** `code.filepath` of a file: relative to the project root, `/`-separated. */
   readonly relativePath: (fileName: string) => string;
   readonly diagnostics: DiagnosticSink;
+  /** The type checker of the program (the matcher's). */
+  readonly checker: TS.TypeChecker;
+  /** The module format a file is emitted in (`CommonJS` or an ES module format). */
+  readonly moduleFormatOf: (sourceFile: TS.SourceFile) => TS.ModuleKind;
 }
 
 /**
@@ -38,11 +43,26 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   const rc: RewriteContext = { ts, context, runtime };
   const sites: TS.Statement[] = [];
   const file = program.relativePath(sourceFile.fileName);
+  // Made for the first site of a CommonJS file, if it has one.
+  let emittedNames: EmittedName | null | undefined;
+  const emittedName = (): EmittedName | undefined => {
+    if (emittedNames === undefined) {
+      const names = program.moduleFormatOf(sourceFile) === ts.ModuleKind.CommonJS ? commonJsImportNames(ts, program.checker, sourceFile) : undefined;
+      emittedNames =
+        names === undefined || names.size === 0
+          ? null
+          : (identifier) => {
+              const symbol = program.checker.getSymbolAtLocation(identifier);
+              return symbol === undefined ? undefined : names.get(symbol);
+            };
+    }
+    return emittedNames ?? undefined;
+  };
 
   const enclosingNames = new Map<TS.Node, string | null>();
   const siteFor = (node: TS.CallExpression | TS.NewExpression, match: BindingMatch, mode: 'event' | 'errors'): TS.Identifier => {
     const name = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_site_${sites.length}`);
-    const descriptor = describeSite(ts, node, match, mode, file, enclosingNames);
+    const descriptor = describeSite(ts, node, match, mode, file, enclosingNames, emittedName());
     sites.push(
       factory.createVariableStatement(
         undefined,

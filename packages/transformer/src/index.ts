@@ -56,6 +56,8 @@ export default function mlxAuditTransformer(
       return normalised.startsWith(`${root}/`) ? normalised.slice(root.length + 1) : normalised;
     },
     diagnostics: reported,
+    checker: program.getTypeChecker(),
+    moduleFormatOf: (sourceFile) => emittedModuleFormat(ts, program.getCompilerOptions(), sourceFile),
   };
   return (context) => (sourceFile) => {
     try {
@@ -67,4 +69,16 @@ export default function mlxAuditTransformer(
       return sourceFile;
     }
   };
+}
+
+/**
+ * The module format TypeScript emits a file in, by its public settings: under `node16` to
+ * `nodenext` the file's own (its extension and the nearest package.json `type`), otherwise the
+ * `module` option (its default follows `target`).
+ */
+function emittedModuleFormat(ts: typeof TS, options: TS.CompilerOptions, sourceFile: TS.SourceFile): TS.ModuleKind {
+  // Without `target`, TypeScript 6 emits ES2015 modules or later (ES5 targets are gone).
+  const kind = options.module ?? (options.target === undefined || options.target >= ts.ScriptTarget.ES2015 ? ts.ModuleKind.ES2015 : ts.ModuleKind.CommonJS);
+  if (kind >= ts.ModuleKind.Node16 && kind <= ts.ModuleKind.NodeNext) return sourceFile.impliedNodeFormat ?? ts.ModuleKind.CommonJS;
+  return kind;
 }

@@ -13,7 +13,11 @@ export function describeSite(
   mode: SiteMode,
   file: string,
   enclosingNames?: Map<TS.Node, string | null>,
+  /** How the emitted JavaScript names an identifier, where it differs (imports in CommonJS output). */
+  emittedName?: EmittedName,
 ): SiteDescriptor {
+  const callee = calleeText(ts, node, undefined);
+  const emittedCallee = emittedName === undefined ? callee : calleeText(ts, node, emittedName);
   const sourceFile = node.getSourceFile();
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
   const args: SiteArgumentRole[] = match.arguments.map((argument) => (argument.spread ? 'spread' : argument.role));
@@ -30,7 +34,8 @@ export function describeSite(
     line: line + 1,
     column: character + 1,
     fn: enclosingFunctionName(ts, node, enclosingNames),
-    callee: calleeText(ts, node),
+    callee,
+    ...(emittedCallee === callee ? {} : { emittedCallee }),
     args,
     receiver,
   };
@@ -43,31 +48,34 @@ export function describeSite(
  * expression in parentheses with spaces around its operator, and anything else (an optional
  * chain in parentheses, `super`) as `(intermediate value)`.
  */
-function calleeText(ts: typeof TS, node: TS.CallExpression | TS.NewExpression): string {
-  return printed(ts, node.expression);
+function calleeText(ts: typeof TS, node: TS.CallExpression | TS.NewExpression, emittedName: EmittedName | undefined): string {
+  return printed(ts, node.expression, emittedName ?? (() => undefined));
 }
+
+export type EmittedName = (identifier: TS.Identifier) => string | undefined;
 
 const INTERMEDIATE = '(intermediate value)';
 
-function printed(ts: typeof TS, expression: TS.Expression): string {
+function printed(ts: typeof TS, expression: TS.Expression, name: EmittedName): string {
   const node = withoutTypes(ts, expression);
   if (ts.isParenthesizedExpression(node)) {
     const inner = withoutTypes(ts, node.expression);
-    return ts.isOptionalChain(inner) ? INTERMEDIATE : printed(ts, inner);
+    return ts.isOptionalChain(inner) ? INTERMEDIATE : printed(ts, inner, name);
   }
-  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+  if (ts.isIdentifier(node)) return name(node) ?? node.text;
+  if (ts.isPrivateIdentifier(node)) return node.text;
   if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   // V8 says `(intermediate value)`; events are read by people, for whom `super.forward` says more.
   if (node.kind === ts.SyntaxKind.SuperKeyword) return 'super';
-  if (ts.isPropertyAccessExpression(node)) return `${printed(ts, node.expression)}${node.questionDotToken === undefined ? '.' : '?.'}${node.name.text}`;
+  if (ts.isPropertyAccessExpression(node)) return `${printed(ts, node.expression, name)}${node.questionDotToken === undefined ? '.' : '?.'}${node.name.text}`;
   if (ts.isElementAccessExpression(node)) {
     const key = withoutTypes(ts, node.argumentExpression);
-    const object = `${printed(ts, node.expression)}${node.questionDotToken === undefined ? '' : '?.'}`;
+    const object = `${printed(ts, node.expression, name)}${node.questionDotToken === undefined ? '' : '?.'}`;
     if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) return `${object}${node.questionDotToken === undefined ? '.' : ''}${key.text}`;
-    return `${object}[${printed(ts, key)}]`;
+    return `${object}[${printed(ts, key, name)}]`;
   }
-  if (ts.isCallExpression(node)) return `${printed(ts, node.expression)}(...)`;
-  if (ts.isBinaryExpression(node)) return `(${printed(ts, node.left)} ${node.operatorToken.getText()} ${printed(ts, node.right)})`;
+  if (ts.isCallExpression(node)) return `${printed(ts, node.expression, name)}(...)`;
+  if (ts.isBinaryExpression(node)) return `(${printed(ts, node.left, name)} ${node.operatorToken.getText()} ${printed(ts, node.right, name)})`;
   if (ts.isStringLiteral(node)) return JSON.stringify(node.text);
   if (ts.isNumericLiteral(node)) return node.text;
   return INTERMEDIATE;
