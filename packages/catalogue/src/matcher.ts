@@ -403,6 +403,21 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
    */
   function* declarationsOfExpression(expression: TS.Expression, depth = 0): Generator<TS.Declaration> {
     const node = skipOuterExpressions(expression);
+    // `(pick ? mx.add : mx.subtract)(a, b)`: the branches in source order, so that every caller
+    // (the transformer, the plan, the rules) takes the same one, whatever the checker resolved before.
+    if (ts.isConditionalExpression(node)) {
+      yield* declarationsOfExpression(node.whenTrue, depth + 1);
+      yield* declarationsOfExpression(node.whenFalse, depth + 1);
+      return;
+    }
+    if (ts.isBinaryExpression(node)) {
+      const operator = node.operatorToken.kind;
+      if (operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.BarBarToken) yield* declarationsOfExpression(node.left, depth + 1);
+      if (operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.CommaToken) {
+        yield* declarationsOfExpression(node.right, depth + 1);
+      }
+      return;
+    }
     let symbol: TS.Symbol | undefined;
     if (ts.isIdentifier(node)) symbol = checker.getSymbolAtLocation(node);
     else if (ts.isPropertyAccessExpression(node)) symbol = checker.getSymbolAtLocation(node.name);

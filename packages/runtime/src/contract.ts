@@ -37,6 +37,12 @@ export const INSTRUMENT_FUNCTIONS = {
    * the call then spreads the array.
    */
   spread: 'spread',
+  /**
+   * `invoke(fn, thisArg, ...args)`: calls `fn` with `this` and the arguments, as `fn.call(…)`
+   * would, but without reading `call` from `fn` (a Proxy's trap, an own `call` property): the
+   * uninstrumented path of a method call.
+   */
+  invoke: 'invoke',
 } as const;
 
 /** What each event kind publishes: an event per call, errors only, or nothing (not instrumented). */

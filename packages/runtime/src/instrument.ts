@@ -45,6 +45,13 @@ export function site(descriptor: SiteDescriptor): Site {
   });
 }
 
+/**
+ * `fn` called with `thisArg` and the arguments (see `INSTRUMENT_FUNCTIONS.invoke`): the built-in
+ * `call`, bound to itself, so nothing is read from `fn`.
+ */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- bound here, on purpose.
+export const invoke = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, thisArg: unknown, ...args: unknown[]) => unknown;
+
 /** The items of a spread argument, iterated where the spread stands (see `INSTRUMENT_FUNCTIONS.spread`). */
 export function spread(...items: unknown[]): unknown[] {
   return items;

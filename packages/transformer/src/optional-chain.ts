@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { rewriteBoundCall, rewriteCall, temp, type RewriteContext } from './rewrite.js';
+import { invokeCall, rewriteBoundCall, rewriteCall, temp, type RewriteContext } from './rewrite.js';
 
 // An MLX call inside a longer optional chain (`maybe?.model.forward(x).sum()`) cannot be rewritten
 // on its own: the rewrite is an expression of its own, which ends the chain, so what follows would
@@ -207,7 +207,7 @@ function boundCall(rc: RewriteContext, item: Extract<Link, { kind: 'call' }>, re
   const factory = rc.context.factory;
   if (item.site !== undefined) return rc.ts.setTextRange(rewriteBoundCall(rc, item.site, receiver, fn, item.args), item.original);
   if (receiver === undefined) return factory.createCallExpression(fn, undefined, item.args);
-  return factory.createCallExpression(factory.createPropertyAccessExpression(fn, 'call'), undefined, [receiver, ...item.args]);
+  return invokeCall(rc, fn, receiver, item.args);
 }
 
 function member(factory: TS.NodeFactory, object: TS.Expression, item: Extract<Link, { kind: 'property' | 'element' }>): TS.Expression {

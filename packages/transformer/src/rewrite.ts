@@ -26,7 +26,7 @@ export interface RewriteContext {
  * // mx.matmul(a, f(b))
  * (_r = mx, _f = _r.matmul, _a0 = a, _a1 = f(b),
  *   site.channel.hasSubscribers || typeof _f !== 'function' ? __mlxa.call(site, _r, _f, [_a0, _a1])
- *   : _f.call(_r, _a0, _a1))
+ *   : __mlxa.invoke(_f, _r, _a0, _a1))
  *
  * Receiver, callee and arguments are evaluated once, in the original order, into temporaries of
  * the enclosing function (so recursion and `await` keep their own); no code is duplicated, so
@@ -122,9 +122,8 @@ function invocation(
     undefined,
     [site, thisArg, fn, factory.createArrayLiteralExpression(argumentList())],
   );
-  const plainCall = method
-    ? factory.createCallExpression(factory.createPropertyAccessExpression(fn, propertyName(ts, factory, 'call')), undefined, [thisArg, ...argumentList()])
-    : factory.createCallExpression(fn, undefined, argumentList());
+  // A method through the runtime's `invoke`, which reads nothing from `fn` (`fn.call` would ask a Proxy's trap).
+  const plainCall = method ? invokeCall(rc, fn, thisArg, argumentList()) : factory.createCallExpression(fn, undefined, argumentList());
   // One runtime call for both of its cases: the output (and the printing) is per site.
   const invoke = factory.createConditionalExpression(
     factory.createLogicalOr(
@@ -149,6 +148,13 @@ function argumentValue(rc: RewriteContext, argument: TS.Expression): TS.Expressi
   if (!ts.isSpreadElement(argument)) return argument;
   const factory = rc.context.factory;
   return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.spread)), undefined, [argument]);
+}
+
+/** `__mlxa.invoke(fn, thisArg, ...args)`: `fn` called with `this`, reading nothing from it. */
+export function invokeCall(rc: RewriteContext, fn: TS.Expression, thisArg: TS.Expression, args: readonly TS.Expression[]): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.invoke)), undefined, [fn, thisArg, ...args]);
 }
 
 /**

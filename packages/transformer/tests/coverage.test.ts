@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coverageOf } from './coverage.js';
+import { CORPUS_PROJECTS } from './differential/projects.js';
 import { tempProject, tsconfig } from './temp-project.js';
 
 // Issue #12, defect 5: the plan lists as instrumented exactly the sites the transformer emits
@@ -95,5 +96,21 @@ export const z = mx.zeros([1]);
       expect(emitted).toEqual(planned);
       expect(planned).toEqual(['src/main.ts:10:18 core.ones event', 'src/main.ts:11:18 core.add errors']);
     });
+  });
+});
+
+describe('on the differential corpus, every call form the language has', () => {
+  const builds = CORPUS_PROJECTS.flatMap((project) => [
+    { name: `${project.name}, every kind`, tsconfig: project.tsconfig.audited },
+    { name: `${project.name}, defaults`, tsconfig: project.tsconfig.defaults },
+  ]);
+  it.each(builds)('$name: the plan lists the emitted sites, and leaves only super(...) as written', ({ tsconfig: path }) => {
+    const { plan, planned, emitted, build } = coverageOf(path);
+    expect(build.status).toBe(0);
+    expect(emitted).toEqual(planned);
+    expect(planned.length).toBeGreaterThan(500);
+    const reasons = new Set(plan.leftAsWritten.map((site) => site.why));
+    // Kinds off by configuration (the defaults' metadata, constants, utilities) are the user's choice; otherwise only super(...).
+    for (const why of reasons) expect(why === 'super(...) must stay a direct call' || why.includes('off by configuration')).toBe(true);
   });
 });

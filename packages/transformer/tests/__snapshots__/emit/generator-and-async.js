@@ -5,10 +5,10 @@ const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.array#tolist", kind: "data-ext
 export function* batches(n) {
     var _mlxa_f_1, _mlxa_r_1, _mlxa_a_1;
     for (let i = 0; i < n; i++)
-        yield (_mlxa_r_1 = mx, _mlxa_f_1 = _mlxa_r_1.ones, _mlxa_a_1 = [i + 1], __mlxa_site_0_1.channel.hasSubscribers || typeof _mlxa_f_1 !== "function" ? __mlxa_1.call(__mlxa_site_0_1, _mlxa_r_1, _mlxa_f_1, [_mlxa_a_1]) : _mlxa_f_1.call(_mlxa_r_1, _mlxa_a_1));
+        yield (_mlxa_r_1 = mx, _mlxa_f_1 = _mlxa_r_1.ones, _mlxa_a_1 = [i + 1], __mlxa_site_0_1.channel.hasSubscribers || typeof _mlxa_f_1 !== "function" ? __mlxa_1.call(__mlxa_site_0_1, _mlxa_r_1, _mlxa_f_1, [_mlxa_a_1]) : __mlxa_1.invoke(_mlxa_f_1, _mlxa_r_1, _mlxa_a_1));
 }
 export async function evaluate(x) {
     var _mlxa_f_2, _mlxa_r_2;
     await Promise.resolve();
-    return (_mlxa_r_2 = x, _mlxa_f_2 = _mlxa_r_2.tolist, __mlxa_site_1_1.channel.hasSubscribers || typeof _mlxa_f_2 !== "function" ? __mlxa_1.call(__mlxa_site_1_1, _mlxa_r_2, _mlxa_f_2, []) : _mlxa_f_2.call(_mlxa_r_2));
+    return (_mlxa_r_2 = x, _mlxa_f_2 = _mlxa_r_2.tolist, __mlxa_site_1_1.channel.hasSubscribers || typeof _mlxa_f_2 !== "function" ? __mlxa_1.call(__mlxa_site_1_1, _mlxa_r_2, _mlxa_f_2, []) : __mlxa_1.invoke(_mlxa_f_2, _mlxa_r_2));
 }
