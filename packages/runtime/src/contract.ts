@@ -43,6 +43,16 @@ export const INSTRUMENT_FUNCTIONS = {
    * uninstrumented path of a method call.
    */
   invoke: 'invoke',
+  /**
+   * `notFunction(name)`: throws V8's `TypeError: <name> is not a function`, for a call that is no
+   * MLX call but reads its method off one (`mx.ones(2).nope()`): V8 would name the emitted code.
+   */
+  notFunction: 'notFunction',
+  /**
+   * `iterable(value, name)`: what `for (… of value)` iterates, failing as V8 does with the name of
+   * the MLX call it came from (`mx.ones is not a function or its return value is not iterable`).
+   */
+  iterable: 'iterable',
 } as const;
 
 /** What each event kind publishes: an event per call, errors only, or nothing (not instrumented). */

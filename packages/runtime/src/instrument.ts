@@ -52,6 +52,21 @@ export function site(descriptor: SiteDescriptor): Site {
 // eslint-disable-next-line @typescript-eslint/unbound-method -- bound here, on purpose.
 export const invoke = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, thisArg: unknown, ...args: unknown[]) => unknown;
 
+/** Throws V8's own error for `name(…)` when `name` is no function (see `INSTRUMENT_FUNCTIONS.notFunction`). */
+export function notFunction(name: string): never {
+  throw new TypeError(`${name} is not a function`);
+}
+
+/**
+ * `value` to iterate in `for (… of value)`, its iterator method read once, as the loop reads it,
+ * and V8's error with the call's name when there is none (see `INSTRUMENT_FUNCTIONS.iterable`).
+ */
+export function iterable(value: unknown, name: string): Iterable<unknown> {
+  const method: unknown = value === null || value === undefined ? undefined : (value as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== 'function') throw new TypeError(`${name} is not a function or its return value is not iterable`);
+  return { [Symbol.iterator]: () => Reflect.apply(method, value, []) as Iterator<unknown> };
+}
+
 /** The items of a spread argument, iterated where the spread stands (see `INSTRUMENT_FUNCTIONS.spread`). */
 export function spread(...items: unknown[]): unknown[] {
   return items;

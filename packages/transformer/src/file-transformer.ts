@@ -6,9 +6,9 @@ import { decide, importsRuntime, isProjectSource } from './decide.js';
 import { warning, type DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
 import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
-import { inParameterScope, rewriteCall, rewriteNew, type RewriteContext } from './rewrite.js';
+import { inParameterScope, iterableOf, rewriteCall, rewriteGuardedMethodCall, rewriteNew, type RewriteContext } from './rewrite.js';
 import { commonJsImportNames } from './commonjs-names.js';
-import { describeSite, type EmittedName } from './sites.js';
+import { describeSite, v8Name, type EmittedName } from './sites.js';
 
 /** What a file's transformation shares: built once per program. */
 export interface ProgramContext {
@@ -122,7 +122,35 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
       const site = siteOfInstrumented(node);
       return scoped(node, () => (ts.isCallExpression(visited) ? rewriteCall(rc, visited, site) : rewriteNew(rc, visited, site)));
     }
+    // Errors V8 throws around an instrumented call name its emitted code: written so they name the source.
+    if (ts.isCallExpression(node) && node.questionDotToken === undefined && !ts.isOptionalChain(node)) {
+      const callee = skipTypes(ts, node.expression);
+      if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !ts.isOptionalChain(callee) && readsOffInstrumentedCall(callee.expression)) {
+        const name = v8Name(ts, node.expression, emittedName());
+        const visited = ts.visitEachChild(node, visit, context);
+        const visitedCallee = skipTypes(ts, visited.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+        return scoped(node, () => rewriteGuardedMethodCall(rc, visited, visitedCallee, name));
+      }
+    }
+    if (ts.isForOfStatement(node) && node.awaitModifier === undefined) {
+      const iterated = skipTypes(ts, node.expression);
+      if (ts.isCallExpression(iterated) && !ts.isOptionalChain(iterated) && instrumented(iterated)) {
+        const name = v8Name(ts, iterated.expression, emittedName(), '');
+        const visited = ts.visitEachChild(node, visit, context);
+        return factory.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, iterableOf(rc, visited.expression, name), visited.statement);
+      }
+    }
     return ts.visitEachChild(node, visit, context);
+  };
+  /** Whether an object expression is, or reads its value off, an instrumented call (`mx.ones(2)`, `mx.ones(2).shape`). */
+  const readsOffInstrumentedCall = (expression: TS.Expression): boolean => {
+    for (let current = skipTypes(ts, expression); ; ) {
+      if (ts.isCallExpression(current)) {
+        if (instrumented(current)) return true;
+        current = skipTypes(ts, current.expression);
+      } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipTypes(ts, current.expression);
+      else return false;
+    }
   };
 
   const statements = ts.visitLexicalEnvironment(sourceFile.statements, visit, context);
@@ -154,6 +182,13 @@ function initialisedInPlace(ts: typeof TS, node: TS.Node): boolean {
     if (ts.isFunctionLike(current) || ts.isClassStaticBlockDeclaration(current)) return false;
   }
   return false;
+}
+
+/** An expression under parentheses and type-only wrappers, which keep what it refers to. */
+function skipTypes(ts: typeof TS, expression: TS.Expression): TS.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) current = current.expression;
+  return current;
 }
 
 /** `(a?.b.c)(x)`: a callee that is an optional chain in parentheses (type-only wrappers aside). */

@@ -150,6 +150,44 @@ function argumentValue(rc: RewriteContext, argument: TS.Expression): TS.Expressi
   return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.spread)), undefined, [argument]);
 }
 
+/**
+ * A call that is no MLX call but whose method is read off one (`mx.ones([2]).nope()`): when the
+ * method is no function, V8 would name the emitted code of the instrumented call in its error, so
+ * the runtime throws V8's text with the source's name instead. Evaluated as written: the object,
+ * the method, the arguments, then the check.
+ */
+export function rewriteGuardedMethodCall(rc: RewriteContext, node: TS.CallExpression, callee: TS.PropertyAccessExpression | TS.ElementAccessExpression, name: string): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  const receiver = temp(rc, '_mlxa_r');
+  const fn = temp(rc, '_mlxa_f');
+  const read = ts.isPropertyAccessExpression(callee) ? factory.createPropertyAccessExpression(receiver, callee.name) : factory.createElementAccessExpression(receiver, callee.argumentExpression);
+  const steps: TS.Expression[] = [assign(factory, receiver, callee.expression), assign(factory, fn, read)];
+  const args = node.arguments.map((argument) => {
+    const value = temp(rc, '_mlxa_a');
+    steps.push(assign(factory, value, argumentValue(rc, argument)));
+    return ts.isSpreadElement(argument) ? factory.createSpreadElement(value) : value;
+  });
+  const fail = factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.notFunction)), undefined, [factory.createStringLiteral(name)]);
+  steps.push(
+    factory.createConditionalExpression(
+      factory.createStrictInequality(factory.createTypeOfExpression(fn), factory.createStringLiteral('function')),
+      undefined,
+      fail,
+      undefined,
+      invokeCall(rc, fn, receiver, args),
+    ),
+  );
+  return ts.setTextRange(factory.createParenthesizedExpression(factory.createCommaListExpression(steps)), node);
+}
+
+/** `__mlxa.iterable(value, name)`: what a `for…of` over an instrumented call iterates (see the runtime). */
+export function iterableOf(rc: RewriteContext, value: TS.Expression, name: string): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.iterable)), undefined, [value, factory.createStringLiteral(name)]);
+}
+
 /** `__mlxa.invoke(fn, thisArg, ...args)`: `fn` called with `this`, reading nothing from it. */
 export function invokeCall(rc: RewriteContext, fn: TS.Expression, thisArg: TS.Expression, args: readonly TS.Expression[]): TS.Expression {
   const { ts } = rc;

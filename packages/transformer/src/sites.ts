@@ -49,20 +49,35 @@ export function describeSite(
  * chain in parentheses, `super`) as `(intermediate value)`.
  */
 function calleeText(ts: typeof TS, node: TS.CallExpression | TS.NewExpression, emittedName: EmittedName | undefined): string {
-  return printed(ts, node.expression, emittedName ?? (() => undefined));
+  return v8Name(ts, node.expression, emittedName);
+}
+
+/**
+ * An expression as V8 prints it in its errors (see `calleeText`). A call inside it is `f(...)`, as
+ * in `… is not a function`, or `f`, as in `… is not a function or its return value is not
+ * iterable` (`calls: ''`).
+ */
+export function v8Name(ts: typeof TS, expression: TS.Expression, emittedName: EmittedName | undefined, calls = '(...)'): string {
+  return printed(ts, expression, { emittedName: emittedName ?? (() => undefined), calls });
+}
+
+interface Printing {
+  readonly emittedName: EmittedName;
+  /** What follows the callee of a call: `(...)`, or nothing. */
+  readonly calls: string;
 }
 
 export type EmittedName = (identifier: TS.Identifier) => string | undefined;
 
 const INTERMEDIATE = '(intermediate value)';
 
-function printed(ts: typeof TS, expression: TS.Expression, name: EmittedName): string {
+function printed(ts: typeof TS, expression: TS.Expression, name: Printing): string {
   const node = withoutTypes(ts, expression);
   if (ts.isParenthesizedExpression(node)) {
     const inner = withoutTypes(ts, node.expression);
     return ts.isOptionalChain(inner) ? INTERMEDIATE : printed(ts, inner, name);
   }
-  if (ts.isIdentifier(node)) return name(node) ?? node.text;
+  if (ts.isIdentifier(node)) return name.emittedName(node) ?? node.text;
   if (ts.isPrivateIdentifier(node)) return node.text;
   if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   // V8 says `(intermediate value)`; events are read by people, for whom `super.forward` says more.
@@ -74,7 +89,7 @@ function printed(ts: typeof TS, expression: TS.Expression, name: EmittedName): s
     if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) return `${object}${node.questionDotToken === undefined ? '.' : ''}${key.text}`;
     return `${object}[${printed(ts, key, name)}]`;
   }
-  if (ts.isCallExpression(node)) return `${printed(ts, node.expression, name)}(...)`;
+  if (ts.isCallExpression(node)) return `${printed(ts, node.expression, name)}${name.calls}`;
   if (ts.isBinaryExpression(node)) return `(${printed(ts, node.left, name)} ${node.operatorToken.getText()} ${printed(ts, node.right, name)})`;
   if (ts.isStringLiteral(node)) return JSON.stringify(node.text);
   if (ts.isNumericLiteral(node)) return node.text;

@@ -19,6 +19,7 @@ const CONSTRUCTS: Record<string, string> = {
   'generator-and-async': `${IMPORT}export function* batches(n: number) {\n  for (let i = 0; i < n; i++) yield mx.ones([i + 1]);\n}\nexport async function evaluate(x: mx.array): Promise<unknown> {\n  await Promise.resolve();\n  return x.tolist();\n}\n`,
   'optional-chain-longer': `${IMPORT}const x: mx.array | undefined = mx.ones([2]);\nexport const n = x?.sum().item();\nconst maybe: { model: nn.Linear } | undefined = { model: new nn.Linear(2, 2) };\nexport const y = maybe?.model.forward(x!).sum?.().item();\n`,
   'parenthesised-callee': `${IMPORT}const model = new nn.Linear(2, 2);\nexport const y = (model.forward)(mx.ones([1, 2]));\nexport const z = (0, mx.add)(y, y);\n`,
+  'errors-around-an-mlx-call': `${IMPORT}export const dims = mx.ones([2, 3]).shape.map((n) => n * 2);\nexport function* items() {\n  for (const value of mx.ones([2]).tolist() as number[]) yield value;\n}\n`,
   'metadata-is-not-instrumented': `${IMPORT}const x = mx.ones([2]);\nexport const shape = x.shape;\nexport const dtype = String(x.dtype);\n`,
 };
 

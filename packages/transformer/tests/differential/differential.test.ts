@@ -3,7 +3,6 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorClass, MESSAGE_ONLY_DIFFERENCES } from './known-differences.js';
 import { CORPUS_PROJECTS, CORPUS_ROOT, type CorpusBuild, type CorpusProject } from './projects.js';
 
 // The differential corpus: hundreds of small programs, one per call form, run on real MLX (CPU)
@@ -196,19 +195,12 @@ describe.each(CORPUS_PROJECTS)('the $name corpus', (project) => {
     // One entry per case that differs anywhere: the plain outcome, then each run that differs from it.
     const mismatches: Record<string, string>[] = [];
     const names = new Set([...plain.keys(), ...instrumented.flatMap(({ lines }) => [...lines.keys()])]);
-    const messageOnly: string[] = [];
     for (const name of names) {
       const expected = outcome(plain.get(name));
       const differing = instrumented.map(({ run, lines }) => [run, outcome(lines.get(name))] as const).filter(([, actual]) => actual !== expected);
-      if (differing.length === 0) continue;
-      // A known difference must stay one of text alone: the same error class, from every run.
-      const known = name in MESSAGE_ONLY_DIFFERENCES && expected.startsWith('threw ') && differing.every(([, actual]) => errorClass(actual) === errorClass(expected));
-      if (known) messageOnly.push(name);
-      else mismatches.push({ case: name, plain: expected, ...Object.fromEntries(differing) });
+      if (differing.length > 0) mismatches.push({ case: name, plain: expected, ...Object.fromEntries(differing) });
     }
     expect(mismatches).toEqual([]);
-    // Both ways: a listed case that no longer differs comes off the list.
-    expect(messageOnly.sort()).toEqual(Object.keys(MESSAGE_ONLY_DIFFERENCES).sort());
   });
 
   it('publishes audit events from every file of cases when subscribed, none when off', () => {
