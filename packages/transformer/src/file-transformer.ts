@@ -6,7 +6,7 @@ import { decide, importsRuntime, isProjectSource } from './decide.js';
 import { warning, type DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
 import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
-import { inParameterScope, iterableOf, rewriteCall, rewriteGuardedMethodCall, rewriteNew, type RewriteContext } from './rewrite.js';
+import { inParameterScope, iterableOf, rewriteCall, rewriteGuardedMethodCall, rewriteNew, skipParenthesesAndTypes, type RewriteContext } from './rewrite.js';
 import { commonJsImportNames } from './commonjs-names.js';
 import { describeSite, v8Name, type EmittedName } from './sites.js';
 
@@ -124,16 +124,16 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
     }
     // Errors V8 throws around an instrumented call name its emitted code: written so they name the source.
     if (ts.isCallExpression(node) && node.questionDotToken === undefined && !ts.isOptionalChain(node)) {
-      const callee = skipTypes(ts, node.expression);
+      const callee = skipParenthesesAndTypes(ts, node.expression);
       if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !ts.isOptionalChain(callee) && readsOffInstrumentedCall(callee.expression)) {
         const name = v8Name(ts, node.expression, emittedName());
         const visited = ts.visitEachChild(node, visit, context);
-        const visitedCallee = skipTypes(ts, visited.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+        const visitedCallee = skipParenthesesAndTypes(ts, visited.expression) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
         return scoped(node, () => rewriteGuardedMethodCall(rc, visited, visitedCallee, name));
       }
     }
     if (ts.isForOfStatement(node) && node.awaitModifier === undefined) {
-      const iterated = skipTypes(ts, node.expression);
+      const iterated = skipParenthesesAndTypes(ts, node.expression);
       if (ts.isCallExpression(iterated) && !ts.isOptionalChain(iterated) && instrumented(iterated)) {
         const name = v8Name(ts, iterated.expression, emittedName(), '');
         const visited = ts.visitEachChild(node, visit, context);
@@ -144,11 +144,11 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   };
   /** Whether an object expression is, or reads its value off, an instrumented call (`mx.ones(2)`, `mx.ones(2).shape`). */
   const readsOffInstrumentedCall = (expression: TS.Expression): boolean => {
-    for (let current = skipTypes(ts, expression); ; ) {
+    for (let current = skipParenthesesAndTypes(ts, expression); ; ) {
       if (ts.isCallExpression(current)) {
         if (instrumented(current)) return true;
-        current = skipTypes(ts, current.expression);
-      } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipTypes(ts, current.expression);
+        current = skipParenthesesAndTypes(ts, current.expression);
+      } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = skipParenthesesAndTypes(ts, current.expression);
       else return false;
     }
   };
@@ -184,22 +184,18 @@ function initialisedInPlace(ts: typeof TS, node: TS.Node): boolean {
   return false;
 }
 
-/** An expression under parentheses and type-only wrappers, which keep what it refers to. */
-function skipTypes(ts: typeof TS, expression: TS.Expression): TS.Expression {
-  let current = expression;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) current = current.expression;
-  return current;
-}
-
 /** `(a?.b.c)(x)`: a callee that is an optional chain in parentheses (type-only wrappers aside). */
 function parenthesisedChain(ts: typeof TS, callee: TS.Expression): TS.OptionalChain | undefined {
-  let current = callee;
-  let parenthesised = false;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
-    parenthesised ||= ts.isParenthesizedExpression(current);
-    current = current.expression;
+  const inner = skipParenthesesAndTypes(ts, callee);
+  // Only parentheses end a chain; `a?.b!` is still one.
+  return inner !== callee && ts.isOptionalChain(inner) && containsParentheses(ts, callee, inner) ? inner : undefined;
+}
+
+function containsParentheses(ts: typeof TS, outer: TS.Expression, inner: TS.Expression): boolean {
+  for (let current = outer; current !== inner; current = (current as TS.ParenthesizedExpression).expression) {
+    if (ts.isParenthesizedExpression(current)) return true;
   }
-  return parenthesised && ts.isOptionalChain(current) ? current : undefined;
+  return false;
 }
 
 /**

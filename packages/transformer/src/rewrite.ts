@@ -200,13 +200,19 @@ export function invokeCall(rc: RewriteContext, fn: TS.Expression, thisArg: TS.Ex
  * `satisfies`, `<T>`), which keep the reference and so `this`; undefined for anything else.
  */
 export function memberCallee(ts: typeof TS, expression: TS.Expression): TS.PropertyAccessExpression | TS.ElementAccessExpression | undefined {
+  const current = skipParenthesesAndTypes(ts, expression);
+  if (!(ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current))) return undefined;
+  // Through parentheses, an optional chain ends: `(a?.b)(x)` is optional-chain.ts's business.
+  return current === expression || !ts.isOptionalChain(current) ? current : undefined;
+}
+
+/** An expression under parentheses and type-only wrappers (`as`, `!`, `satisfies`, `<T>`), which keep what it refers to. */
+export function skipParenthesesAndTypes(ts: typeof TS, expression: TS.Expression): TS.Expression {
   let current = expression;
   while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
     current = current.expression;
   }
-  if (!(ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current))) return undefined;
-  // Through parentheses, an optional chain ends: `(a?.b)(x)` is optional-chain.ts's business.
-  return current === expression || !ts.isOptionalChain(current) ? current : undefined;
+  return current;
 }
 
 /**
