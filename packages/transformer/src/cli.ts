@@ -12,11 +12,20 @@ errors are logged (or why it is left as written), and how every argument is reda
 many sites were found, how many are instrumented and how many are left as written.`;
 
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { project: { type: 'string', short: 'p', default: 'tsconfig.json' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { project: { type: 'string', short: 'p', default: 'tsconfig.json' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    // A mistyped option is the user's, not a crash: one line, the usage, exit 2.
+    const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
+    process.stderr.write(`mlx-audit: ${message ?? 'invalid arguments'}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help === true || positionals[0] !== 'plan') {
     process.stdout.write(`${USAGE}\n`);
     return values.help === true ? 0 : 2;

@@ -50,6 +50,12 @@ describe('mlx-audit plan', () => {
   it('says what is wrong with bad options, and how to use it', () => {
     expect(plan('--help').status).toBe(0);
     expect(plan('bogus').status).toBe(2);
+    // An unknown option: one line saying so and the usage, exit 2, no stack trace (#13).
+    const unknown = plan('plan', '--bogus');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^mlx-audit: Unknown option '--bogus'/);
+    expect(unknown.stderr).toContain('Usage: mlx-audit plan');
+    expect(unknown.stderr).not.toMatch(/node:internal|^\s+at /m);
     const missing = plan('plan', '-p', 'no/such/tsconfig.json');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no/such/tsconfig.json');
