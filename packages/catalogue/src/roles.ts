@@ -37,7 +37,11 @@ export function inferRole(
   const ids = parts.map((part) => oracle.mlxIdOfType(part)).concat(aliasId(oracle, type));
   if (ids.some((id) => id !== undefined && STREAM_TYPES.has(id))) return 'stream';
   if (ids.includes('core.Dtype')) return 'dtype';
-  if (parts.some((part) => part.getCallSignatures().length > 0)) return 'callback';
+  // A function alone is a callback; a number or a function (`learningRate: number | (step) => array`,
+  // a schedule) is first a hyper-parameter: its number is shown, a schedule by its class name.
+  const callable = parts.filter((part) => part.getCallSignatures().length > 0);
+  if (callable.length > 0 && (!inMlx || !parts.some((part) => isNumberLike(ts, checker, part)))) return 'callback';
+  if (callable.length > 0) return 'option';
   if (parts.some((part) => oracle.isModuleType(part))) return 'module';
 
   const holdsWeights = parts.some((part) => isWeightContainer(ts, checker, oracle, part));

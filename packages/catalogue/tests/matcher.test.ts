@@ -227,6 +227,8 @@ model.saveWeights('out.safetensors');
 
   it('constructing layers and calling super()', () => {
     expect(summary(project.matchText('new nn.Linear(4, 8)', 'model.ts'))).toMatchObject({ id: 'nn.Linear', kind: 'module-construction', roles: ['inputDims:option', 'outputDims:option'] });
+    // A number or a schedule function is a hyper-parameter, not a callback (#13: the plan said "callback").
+    expect(summary(project.matchText('new optimizers.Adam(0.01)', 'main.ts'))).toMatchObject({ id: 'optimizers.Adam', roles: ['learningRate:option'] });
     expect(summary(project.matchText('super()', 'model.ts'))).toMatchObject({ id: 'nn.Module', usage: 'construct' });
     expect(project.matchText('new MLP()', 'main.ts')).toBeUndefined();
   });
