@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
 import { planProject } from './plan/collect.js';
 import { renderPlanTable } from './plan/render.js';
+import { unsupportedTypeScript } from './typescript-version.js';
 
 const USAGE = `Usage: mlx-audit plan [--project tsconfig.json] [--json]
 
@@ -12,6 +13,12 @@ errors are logged (or why it is left as written), and how every argument is reda
 many sites were found, how many are instrumented and how many are left as written.`;
 
 function main(argv: string[]): number {
+  // Before any other use of the compiler API, which TypeScript 7 does not have.
+  const unsupported = unsupportedTypeScript((ts as { version?: unknown }).version);
+  if (unsupported !== undefined) {
+    process.stderr.write(`mlx-audit: ${unsupported}\n`);
+    return 2;
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
 import { transformFile, type ProgramContext } from './file-transformer.js';
+import { unsupportedTypeScript } from './typescript-version.js';
 
 export { DEFAULT_KIND_MODES, resolveConfig, type KindMode, type TransformerConfig } from './config.js';
 export type { DiagnosticCode } from './diagnostics.js';
@@ -28,9 +29,9 @@ export default function mlxAuditTransformer(
   const diagnostics: DiagnosticSink = { add: (diagnostic) => void extras.addDiagnostic(diagnostic) };
   const identity: TS.TransformerFactory<TS.SourceFile> = () => (sourceFile) => sourceFile;
 
-  const major = Number(ts.versionMajorMinor.split('.')[0]);
-  if (!(major >= 5 && major < 7)) {
-    diagnostics.add(error(ts, 'MLXA001', `TypeScript ${ts.version} has no JavaScript transformer API; @mlx-audit/transformer needs 5.4 to 6.x. Files are emitted uninstrumented.`));
+  const unsupported = unsupportedTypeScript(ts.version);
+  if (unsupported !== undefined) {
+    diagnostics.add(error(ts, 'MLXA001', `${unsupported}. Files are emitted uninstrumented.`));
     return identity;
   }
   const { config, problems } = resolveConfig(pluginConfig);

@@ -31,7 +31,9 @@ describe('bad input gets a clear error and loses nothing', () => {
     const sourceFile = ts.createSourceFile('a.ts', SOURCE, ts.ScriptTarget.ES2022);
     const result = ts.transform(sourceFile, [factory]);
     expect(result.transformed[0]).toBe(sourceFile);
-    expect(messages(diagnostics)).toEqual(['MLXA001: TypeScript 7.0.2 has no JavaScript transformer API; @mlx-audit/transformer needs 5.4 to 6.x. Files are emitted uninstrumented.']);
+    expect(messages(diagnostics)).toEqual([
+      'MLXA001: TypeScript 7.0.2 is not supported by mlx-audit, which needs >=5.4 <6.1 (the JavaScript compiler API): install typescript@~6.0. Files are emitted uninstrumented.',
+    ]);
   });
 });
 
