@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import { MLX_PACKAGE, renderCatalogueDocFor } from '../index.js';
 
-// Usage: mlx-audit-catalogue-doc [output]. Describes the MLX installed where it runs, or else the
+// Usage (from the repository, through `pnpm generate`): node dist/tools/generate-doc.js [output]. Describes the MLX installed where it runs, or else the
 // one the catalogue was built against; writes the repository's catalogue page by default.
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const output = resolve(process.argv[2] ?? resolve(packageDir, '../../rules-docs/mlx-api-catalogue.md'));
