@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
 import { transformFile, type ProgramContext } from './file-transformer.js';
+import { missingRuntimeDependency } from './runtime-dependency.js';
 import { unsupportedTypeScript } from './typescript-version.js';
 
 export { DEFAULT_KIND_MODES, resolveConfig, type KindMode, type TransformerConfig } from './config.js';
@@ -41,6 +42,9 @@ export default function mlxAuditTransformer(
   }
 
   const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
+  // Not a diagnostic: it must not fail the build (tsc counts every diagnostic), but it must be seen.
+  const missing = missingRuntimeDependency(root);
+  if (missing !== undefined) process.stderr.write(`${missing}\n`);
   // tsc exits 2 on any diagnostic, whatever its category: a warning is reported only when asked
   // for, so that by default it never fails a build that succeeds without us. Errors always are.
   const reported: DiagnosticSink = {

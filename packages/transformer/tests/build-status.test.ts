@@ -23,7 +23,7 @@ export const x = mx.ones([2]);
 `;
 
 const project = tempProject({
-  'package.json': JSON.stringify({ type: 'module', private: true }),
+  'package.json': JSON.stringify({ type: 'module', private: true, dependencies: { '@mlx-audit/runtime': '^0.1.0' } }),
   'src/main.ts': `import { core as mx } from '@frost-beta/mlx';\nexport const y = mx.zeros([2]);\n`,
   'src/self.ts': WARNING_SITE,
 });

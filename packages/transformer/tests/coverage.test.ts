@@ -65,7 +65,7 @@ export const probe = typeof audit;
 export const z = mx.zeros([1]);
 `;
     const project = tempProject({
-      'package.json': JSON.stringify({ type: 'module', private: true }),
+      'package.json': JSON.stringify({ type: 'module', private: true, dependencies: { '@mlx-audit/runtime': '^0.1.0' } }),
       'src/main.ts': MAIN,
       'src/self.ts': SELF,
       'tsconfig.json': tsconfig('dist', { kinds: { 'tensor-operation': 'off' } }),
