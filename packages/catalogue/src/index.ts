@@ -30,6 +30,7 @@ export { packageOfFile, type PackageLocation } from './resolve/package-of-file.j
 export { targetSymbol } from './symbols.js';
 export type { ExportedDeclaration } from './resolve/export-map.js';
 export { METADATA_ROLES } from './roles.js';
+export { SUPPORTED_TYPESCRIPT, unsupportedTypeScript } from './typescript-version.js';
 export {
   CatalogueConfigError,
   parseUserEntries,

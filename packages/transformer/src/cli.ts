@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
 import { planProject } from './plan/collect.js';
 import { renderPlanTable } from './plan/render.js';
-import { unsupportedTypeScript } from './typescript-version.js';
+import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 
 const USAGE = `Usage: mlx-audit plan [--project tsconfig.json] [--json]
 

@@ -1,10 +1,9 @@
-import { createMatcher } from '@mlx-audit/catalogue';
+import { createMatcher, unsupportedTypeScript } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
 import { transformFile, type ProgramContext } from './file-transformer.js';
 import { missingRuntimeDependency } from './runtime-dependency.js';
-import { unsupportedTypeScript } from './typescript-version.js';
 
 export { DEFAULT_KIND_MODES, resolveConfig, type KindMode, type TransformerConfig } from './config.js';
 export type { DiagnosticCode } from './diagnostics.js';

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 
 /**
@@ -6,4 +7,14 @@ import type * as TS from 'typescript';
  * 9 MB of source for export names (about half a second per ESLint process, and per worker under
  * `--concurrency`), although typescript-eslint has already required it: this is the same instance.
  */
-export const ts: typeof TS = createRequire(import.meta.url)('typescript') as typeof TS;
+export const ts: typeof TS = checkedTypeScript(createRequire(import.meta.url)('typescript'));
+
+/**
+ * The TypeScript module if it has the compiler API the rules use; otherwise one line saying which
+ * version to install, thrown when ESLint loads the plugin (TypeScript 7 has no such API).
+ */
+export function checkedTypeScript(module: unknown): typeof TS {
+  const unsupported = unsupportedTypeScript((module as { version?: unknown } | null)?.version);
+  if (unsupported !== undefined) throw new Error(`mlx-audit: ${unsupported}`);
+  return module as typeof TS;
+}

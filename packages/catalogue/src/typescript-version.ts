@@ -1,4 +1,4 @@
-/** The TypeScript versions with the JavaScript compiler API the transformer and the plan use. */
+/** The TypeScript versions with the JavaScript compiler API the catalogue, the plugin, the transformer and the plan use. */
 export const SUPPORTED_TYPESCRIPT = '>=5.4 <6.1';
 
 /**
