@@ -83,15 +83,18 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   };
 
   // `decide` says which calls are instrumented, for the plan too (plan/collect.ts).
-  /** The site of an instrumented call or `new`, made when first asked; undefined when its kind is `off` or it is no MLX call. */
-  const siteOf = (node: TS.CallExpression | TS.NewExpression): TS.Identifier | undefined => {
+  /** The match and mode of a call or `new` that is instrumented; undefined for any other node. */
+  const instrumentedAs = (node: TS.CallExpression | TS.NewExpression): { match: BindingMatch; mode: 'event' | 'errors' } | undefined => {
     const match = matcher.match(node);
-    const decision = match === undefined ? undefined : decide(ts, node, match, config.modes);
-    return match === undefined || decision?.instrumented !== true ? undefined : siteFor(node, match, decision.mode);
+    if (match === undefined) return undefined;
+    const decision = decide(ts, node, match, config.modes);
+    return decision.instrumented ? { match, mode: decision.mode } : undefined;
   };
-  const instrumented = (node: TS.CallExpression | TS.NewExpression): boolean => {
-    const match = matcher.match(node);
-    return match !== undefined && decide(ts, node, match, config.modes).instrumented;
+  const instrumented = (node: TS.CallExpression | TS.NewExpression): boolean => instrumentedAs(node) !== undefined;
+  /** The site of an instrumented call or `new`, made when asked; undefined for any other node. */
+  const siteOf = (node: TS.CallExpression | TS.NewExpression): TS.Identifier | undefined => {
+    const instrumentation = instrumentedAs(node);
+    return instrumentation === undefined ? undefined : siteFor(node, instrumentation.match, instrumentation.mode);
   };
   const siteOfInstrumented = (node: TS.CallExpression | TS.NewExpression): TS.Identifier => {
     const site = siteOf(node);
