@@ -9,6 +9,18 @@ describe('the TypeScript the plugin loads', () => {
     expect(() => checkedTypeScript(undefined)).toThrow(/install typescript@~6\.0$/);
   });
 
+  it('is refused with an error whose stack is that line, which is what ESLint prints of it', () => {
+    let thrown: unknown;
+    try {
+      checkedTypeScript({ version: '7.0.2' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).stack).toBe((thrown as Error).message);
+    expect((thrown as Error).stack).not.toContain('\n');
+  });
+
   it('is the module itself when supported', () => {
     const module = { version: '6.0.3' };
     expect(checkedTypeScript(module)).toBe(module);

@@ -1,24 +1,26 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { runBuild } from './build-command.js';
 import { planProject } from './plan/collect.js';
 import { renderPlanTable } from './plan/render.js';
 import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 
 const USAGE = `Usage: mlx-audit plan [--project tsconfig.json] [--json]
+       mlx-audit build [tspc options]
 
-Lists every MLX call site of the project: location, binding, kind, whether each call or only its
-errors are logged (or why it is left as written), and how every argument is redacted; then how
-many sites were found, how many are instrumented and how many are left as written.`;
+plan   Lists every MLX call site of the project: location, binding, kind, whether each call or
+       only its errors are logged (or why it is left as written), and how every argument is
+       redacted; then how many sites were found, how many are instrumented and how many are left
+       as written.
+build  Checks that the installed TypeScript and ts-patch can run the transformer (tspc crashes
+       inside ts-patch under TypeScript 7), then runs tspc with the given options.`;
 
 function main(argv: string[]): number {
-  // Before any other use of the compiler API, which TypeScript 7 does not have.
-  const unsupported = unsupportedTypeScript((ts as { version?: unknown }).version);
-  if (unsupported !== undefined) {
-    process.stderr.write(`mlx-audit: ${unsupported}\n`);
-    return 2;
-  }
+  // Before TypeScript is loaded: tspc loads its own, and only versions are checked.
+  if (argv[0] === 'build') return runBuild(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,8 +39,18 @@ function main(argv: string[]): number {
     process.stdout.write(`${USAGE}\n`);
     return values.help === true ? 0 : 2;
   }
+  // TypeScript as the CommonJS module it is, and checked before any use of the compiler API,
+  // which TypeScript 7 does not have.
+  const ts = createRequire(import.meta.url)('typescript') as typeof TS;
+  const unsupported = unsupportedTypeScript((ts as { version?: unknown }).version);
+  if (unsupported !== undefined) {
+    process.stderr.write(`mlx-audit: ${unsupported}\n`);
+    return 2;
+  }
   const configPath = resolve(values.project);
-  const planned = planProject(ts, configPath, fail);
+  const planned = planProject(ts, configPath, (diagnostic) => {
+    process.stderr.write(`${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`);
+  });
   if (planned === undefined) return 1;
   if (planned.problems !== undefined) {
     process.stderr.write(`MLXA002: invalid @mlx-audit/transformer options in ${configPath}:\n${planned.problems.map((p) => `  - ${p}`).join('\n')}\n`);
@@ -46,10 +58,6 @@ function main(argv: string[]): number {
   }
   process.stdout.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlanTable(planned.plan)}\n`);
   return 0;
-}
-
-function fail(diagnostic: ts.Diagnostic): void {
-  process.stderr.write(`${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}\n`);
 }
 
 process.exitCode = main(process.argv.slice(2));

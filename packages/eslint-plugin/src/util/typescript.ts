@@ -15,6 +15,9 @@ export const ts: typeof TS = checkedTypeScript(createRequire(import.meta.url)('t
  */
 export function checkedTypeScript(module: unknown): typeof TS {
   const unsupported = unsupportedTypeScript((module as { version?: unknown } | null)?.version);
-  if (unsupported !== undefined) throw new Error(`mlx-audit: ${unsupported}`);
-  return module as typeof TS;
+  if (unsupported === undefined) return module as typeof TS;
+  const error = new Error(`mlx-audit: ${unsupported}`);
+  // ESLint prints a failing plugin's stack: the line is the whole story, so it is the whole stack.
+  error.stack = error.message;
+  throw error;
 }

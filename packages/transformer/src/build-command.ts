@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { unsupportedTypeScript } from '@mlx-audit/catalogue';
+
+/** The ts-patch major this project builds and tests with (on Node 20.19 and later, too). */
+export const SUPPORTED_TS_PATCH = '^4.0.1';
+
+interface InstalledPackage {
+  readonly directory: string;
+  readonly manifest: { readonly version?: unknown; readonly bin?: unknown };
+}
+
+/**
+ * What `mlx-audit build [tspc options]` will run, or the one line that says why it cannot: ts-patch
+ * and the TypeScript ts-patch loads, both resolved from `projectDirectory` as `npx tspc` would.
+ * `tspc` itself crashes inside ts-patch under TypeScript 7 (which has no JavaScript compiler
+ * API) before the transformer is loaded, so the check has to come first and read only versions.
+ */
+export function buildCommand(projectDirectory: string, tspcArguments: readonly string[]): { readonly argv: readonly string[]; readonly warning?: string } | { readonly refusal: string } {
+  const tsPatch = installed('ts-patch', join(projectDirectory, 'package.json'));
+  if (tsPatch === undefined) {
+    return { refusal: `mlx-audit: ts-patch is not installed in ${projectDirectory}: install ts-patch@${SUPPORTED_TS_PATCH} typescript@~6.0` };
+  }
+  const typescript = installed('typescript', join(tsPatch.directory, 'package.json'));
+  if (typescript === undefined) {
+    return { refusal: 'mlx-audit: TypeScript is not installed beside ts-patch: install typescript@~6.0' };
+  }
+  const unsupported = unsupportedTypeScript(typescript.manifest.version);
+  if (unsupported !== undefined) return { refusal: `mlx-audit: ${unsupported}` };
+  const bin = typeof tsPatch.manifest.bin === 'object' && tsPatch.manifest.bin !== null ? (tsPatch.manifest.bin as { tspc?: unknown }).tspc : undefined;
+  if (typeof bin !== 'string') {
+    return { refusal: `mlx-audit: ts-patch ${String(tsPatch.manifest.version)} has no tspc command: install ts-patch@${SUPPORTED_TS_PATCH}` };
+  }
+  const version = String(tsPatch.manifest.version);
+  const warning = version.startsWith('4.')
+    ? undefined
+    : `mlx-audit: ts-patch ${version} is not the version mlx-audit is tested with (${SUPPORTED_TS_PATCH}); building with it anyway`;
+  const argv = [resolve(tsPatch.directory, bin), ...tspcArguments];
+  return warning === undefined ? { argv } : { argv, warning };
+}
+
+/**
+ * `mlx-audit build`: checks the toolchain, then runs `tspc` with the given options in a child
+ * process and exits as it does. Returns the exit code.
+ */
+export function runBuild(tspcArguments: readonly string[]): number {
+  const command = buildCommand(process.cwd(), tspcArguments);
+  if ('refusal' in command) {
+    process.stderr.write(`${command.refusal}\n`);
+    return 2;
+  }
+  if (command.warning !== undefined) process.stderr.write(`${command.warning}\n`);
+  const child = spawnSync(process.execPath, command.argv, { stdio: 'inherit' });
+  if (child.error !== undefined) {
+    process.stderr.write(`mlx-audit: could not run tspc: ${child.error.message}\n`);
+    return 1;
+  }
+  // Die as tspc died (Ctrl-C during a build), so that a calling shell sees the signal.
+  if (child.signal !== null) process.kill(process.pid, child.signal);
+  return child.status ?? 1;
+}
+
+/** The installed package `name` as Node resolves it from `fromFile`, or undefined. */
+function installed(name: string, fromFile: string): InstalledPackage | undefined {
+  let manifestPath: string;
+  try {
+    manifestPath = createRequire(fromFile).resolve(`${name}/package.json`);
+  } catch {
+    return undefined;
+  }
+  try {
+    return { directory: dirname(manifestPath), manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as InstalledPackage['manifest'] };
+  } catch {
+    return undefined;
+  }
+}
