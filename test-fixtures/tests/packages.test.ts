@@ -30,7 +30,6 @@ interface Manifest {
 
 interface SourceMap {
   sources: string[];
-  sourcesContent?: (string | null)[];
 }
 
 const work = mkdtempSync(join(tmpdir(), 'mlx-audit-pack-'));
@@ -114,20 +113,32 @@ describe.each(PACKAGES)('the packed @mlx-audit/%s', (name) => {
     expect(Object.keys(typeof bin === 'object' ? bin : {})).not.toContain('mlx-audit-catalogue-doc');
   });
 
-  it('has source maps that carry their sources or point at shipped files', () => {
+  it('has source maps, of the JavaScript and of the declarations, that point at shipped sources', () => {
     const { files, dir } = get(name);
-    const maps = [...files].filter((file) => file.endsWith('.js.map'));
-    expect(maps.length).toBeGreaterThan(0);
+    const maps = [...files].filter((file) => file.endsWith('.js.map') || file.endsWith('.d.ts.map'));
+    expect(maps.filter((file) => file.endsWith('.d.ts.map')).length).toBeGreaterThan(0);
+    expect(maps.filter((file) => file.endsWith('.js.map')).length).toBeGreaterThan(0);
     const unresolved: string[] = [];
     for (const file of maps) {
       const map = JSON.parse(readFileSync(join(dir, file), 'utf8')) as SourceMap;
-      map.sources.forEach((source, index) => {
-        const content = map.sourcesContent?.[index];
-        if (typeof content === 'string') return;
+      for (const source of map.sources) {
         if (!files.has(posix.join(posix.dirname(file), source))) unresolved.push(`${file}: ${source}`);
-      });
+      }
     }
     expect(unresolved).toEqual([]);
+  });
+
+  it('ships no compiled file whose source is gone (a stale dist/: rm -rf packages/*/dist packages/*/tsconfig.tsbuildinfo)', () => {
+    const { files } = get(name);
+    const orphans = [...files]
+      .filter((file) => file.startsWith('dist/'))
+      .filter((file) => !files.has(file.replace(/^dist\//, 'src/').replace(/(?:\.d)?\.(?:js|ts)(?:\.map)?$/, '.ts')));
+    expect(orphans).toEqual([]);
+  });
+
+  it('ships no tests and no build state', () => {
+    const shipped = [...get(name).files].filter((file) => /(?:^|\/)tests?\/|\.tsbuildinfo$|\.test\.[jt]s$/.test(file));
+    expect(shipped).toEqual([]);
   });
 });
 
