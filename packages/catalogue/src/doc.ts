@@ -50,11 +50,17 @@ export function renderCatalogueDoc(bindings: readonly DeclaredBinding[]): string
             : parameters.map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${p.role}`).join(', '),
         )
         .join('<br>');
-      lines.push(`| \`${binding.path}\`${via} | ${kind} | ${binding.usage} | ${args} | ${escapeCell(entry?.runtime ?? '')} |`);
+      lines.push(`| \`${binding.path}\`${via} | ${kind} | ${binding.usage} | ${args} | ${escapeCell(noteOf(entry))} |`);
     }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The Note column: how the run-time binding differs, and whether it is a gradient transform. */
+function noteOf(entry: DeclaredBinding['entry']): string {
+  const notes = [entry?.differentiates === true ? 'Gradient transform: a forward pass in the function it is given is training, not inference.' : undefined, entry?.runtime];
+  return notes.filter((note) => note !== undefined).join(' ');
 }
 
 /** `core.random.normal` → `core.random`; `nn.Linear#weight` → `nn.Linear`; `core.abs` → `core`. */

@@ -15,6 +15,12 @@ export interface CatalogueEntry {
    * `Object`), so the matcher recognises it by the receiver's type.
    */
   readonly implicit?: true;
+  /**
+   * A gradient transform: MLX differentiates the function it is given (`grad`, `valueAndGrad`,
+   * `vjp`, `jvp`), so what that function runs is a training step, not inference. Gradient
+   * checkpointing, `compile` and `vmap` run their function as it is and are not.
+   */
+  readonly differentiates?: true;
 }
 
 /**

@@ -24,6 +24,7 @@ export {
   type MatcherOptions,
   type ParameterRole,
 } from './matcher.js';
+export { createDifferentiation, GRADIENT_TRANSFORMS, type Differentiation } from './gradient-transforms.js';
 export { createMlxProgram } from './mlx-program.js';
 export { remember, type Cache } from './memo.js';
 export { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';

@@ -100,6 +100,12 @@ export interface SiteDescriptor {
   readonly args: readonly SiteArgumentRole[];
   /** What the receiver is, for methods (`x.sum()` on a tensor, `model.forward` on a module). */
   readonly receiver: 'tensor' | 'module' | 'other' | null;
+  /**
+   * `training` for a forward pass (`inference` or `layer-composition` kind) written in a function
+   * that runs under a gradient transform (`valueAndGrad`, `grad`…): a training step, not a
+   * request. Absent otherwise.
+   */
+  readonly phase?: 'training' | undefined;
 }
 
 /** The TracingChannel name for a kind: `tracing:mlx-audit:<kind>`. */

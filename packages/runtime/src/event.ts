@@ -108,13 +108,14 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'client.id': record.clientId,
     'trace.id': record.traceId,
     'span.id': record.spanId,
-    'gen_ai.operation.name': INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind,
+    'gen_ai.operation.name': operationName(site),
     'gen_ai.provider.name': 'mlx',
     'code.filepath': site.file,
     'code.lineno': site.line,
     'code.column': site.column,
     'code.function': site.fn ?? undefined,
     'mlx.kind': site.kind,
+    'mlx.phase': site.phase,
     'mlx.binding': site.id,
     'mlx.callee': site.callee,
     'mlx.receiver': record.receiver,
@@ -127,6 +128,15 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'error.message': error?.message,
     'mlx.error.message_length': error?.length,
   };
+}
+
+/**
+ * `gen_ai.operation.name`: `training` for a forward pass the transformer found in training code,
+ * `inference` for any other forward pass (a request, or a layer of a model in one), else the kind.
+ */
+function operationName(site: Site): string {
+  if (site.phase === 'training') return 'training';
+  return INFERENCE_KINDS.has(site.kind) ? 'inference' : site.kind;
 }
 
 // The fields below are computed by these helpers, shared with the line writer (line.ts), so the

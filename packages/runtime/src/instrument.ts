@@ -41,6 +41,7 @@ export function site(descriptor: SiteDescriptor): Site {
     emittedCallee: descriptor.emittedCallee,
     args: Object.freeze([...descriptor.args]),
     receiver: descriptor.receiver,
+    phase: descriptor.phase === 'training' ? 'training' : undefined,
     channel: channelForKind(descriptor.kind),
   });
 }

@@ -14,7 +14,7 @@ import type { RedactionSettings } from './settings.js';
 /** The keys of a call's event, in `buildCallEvent`'s order, by what varies. */
 const HEAD_KEYS = ['ecs.version', 'log.level', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.outcome'] as const;
 const CORRELATION_KEYS = ['service.name', 'request.id', 'client.id', 'trace.id', 'span.id'] as const;
-const SITE_KEYS = ['gen_ai.operation.name', 'gen_ai.provider.name', 'code.filepath', 'code.lineno', 'code.column', 'code.function', 'mlx.kind', 'mlx.binding', 'mlx.callee'] as const;
+const SITE_KEYS = ['gen_ai.operation.name', 'gen_ai.provider.name', 'code.filepath', 'code.lineno', 'code.column', 'code.function', 'mlx.kind', 'mlx.phase', 'mlx.binding', 'mlx.callee'] as const;
 const DATA_KEYS = ['mlx.receiver', 'mlx.args', 'mlx.result', 'mlx.lazy', 'file.path', 'error.type', 'error.code', 'error.message', 'mlx.error.message_length'] as const;
 
 /** Every key of a call's event, in order; a test holds `buildCallEvent` to it. */

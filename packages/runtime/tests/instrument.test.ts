@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../src/configure.js';
 import type { Site } from '../src/contract.js';
 import { call, construct } from '../src/instrument.js';
-import { captureSink, nextTurn, testSite, type CaptureSink } from './support/capture.js';
+import { captureSink, nextTurn, parsedLines, testSite, type CaptureSink } from './support/capture.js';
 
 const PHASES = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
 
@@ -103,6 +103,24 @@ describe('call', () => {
     expect(phases).toEqual(['start', 'error', 'end']);
     await nextTurn();
     expect(sink.events[0]).toMatchObject({ 'error.type': 'TypeError', 'mlx.error.message_length': 'mx.nope is not a function'.length });
+  });
+
+  it('labels a forward pass in training code `training`, and any other forward pass `inference` (issue #13, point 6)', async () => {
+    const training = testSite({ id: 'nn.Module#forward', kind: 'inference', fn: 'loss', phase: 'training' });
+    const serving = testSite({ id: 'nn.Module#forward', kind: 'inference', fn: 'predict' });
+    // Channels stay by kind: a subscriber to inference sees training steps too, and tells them by `phase`.
+    expect(training.channel).toBe(serving.channel);
+    expect(training.phase).toBe('training');
+    expect(serving.phase).toBeUndefined();
+    call(training, undefined, () => 1, []);
+    call(serving, undefined, () => 2, []);
+    flushAuditLog();
+    await nextTurn();
+    for (const [trained, served] of [sink.events, parsedLines(sink)]) {
+      expect(trained).toMatchObject({ 'gen_ai.operation.name': 'training', 'mlx.kind': 'inference', 'mlx.phase': 'training', 'code.function': 'loss' });
+      expect(served).toMatchObject({ 'gen_ai.operation.name': 'inference', 'mlx.kind': 'inference', 'code.function': 'predict' });
+      expect(served).not.toHaveProperty('mlx.phase');
+    }
   });
 
   it('publishes start and end for a synchronous call, in that order, on the channel of its kind', () => {

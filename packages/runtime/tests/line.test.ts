@@ -17,6 +17,7 @@ const SITES = [
   site({ id: 'core.load', kind: 'model-load', mode: 'event', file: 'src/load.ts', line: 3, column: 7, fn: 'load', callee: 'mx.load', args: ['path'], receiver: null }),
   site({ id: 'nn.Module#forward', kind: 'inference', mode: 'event', file: `src/${CONTROL}.ts`, line: 10, column: 2, fn: null, callee: 'model.forward', args: ['tensor'], receiver: 'module' }),
   site({ id: 'core.eval', kind: 'evaluation', mode: 'event', file: 'src/x.ts', line: 1, column: 1, fn: 'Class#method', callee: 'mx.eval', args: ['spread'], receiver: null }),
+  site({ id: 'nn.Module#forward', kind: 'inference', mode: 'event', file: 'src/train.ts', line: 4, column: 9, fn: 'loss', callee: 'model.forward', args: ['tensor'], receiver: 'module', phase: 'training' }),
   site({ id: 'core.array#item', kind: 'data-extraction', mode: 'event', file: 'src/y.ts', line: 2, column: 3, fn: 'cheap', callee: 'x.item', args: [], receiver: 'tensor' }),
 ];
 

@@ -1,4 +1,4 @@
-import type { BindingMatch, CatalogueMatcher } from '@mlx-audit/catalogue';
+import type { BindingMatch, CatalogueMatcher, Differentiation } from '@mlx-audit/catalogue';
 import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import type { ResolvedConfig } from './config.js';
@@ -20,6 +20,8 @@ export interface ProgramContext {
   readonly diagnostics: DiagnosticSink;
   /** The type checker of the program (the matcher's). */
   readonly checker: TS.TypeChecker;
+  /** Which functions run under gradient transforms: their forward passes are training (a site's `phase`). */
+  readonly differentiation: Differentiation;
   /** The module format a file is emitted in (`CommonJS` or an ES module format). */
   readonly moduleFormatOf: (sourceFile: TS.SourceFile) => TS.ModuleKind;
 }
@@ -62,7 +64,7 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   const enclosingNames = new Map<TS.Node, string | null>();
   const siteFor = (node: TS.CallExpression | TS.NewExpression, match: BindingMatch, mode: 'event' | 'errors'): TS.Identifier => {
     const name = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_site_${sites.length}`);
-    const descriptor = describeSite(ts, node, match, mode, file, enclosingNames, emittedName());
+    const descriptor = describeSite(ts, node, match, mode, file, program.differentiation, enclosingNames, emittedName());
     sites.push(
       factory.createVariableStatement(
         undefined,

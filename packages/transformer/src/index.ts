@@ -1,4 +1,4 @@
-import { createMatcher, unsupportedTypeScript } from '@mlx-audit/catalogue';
+import { createDifferentiation, createMatcher, unsupportedTypeScript } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
@@ -51,16 +51,19 @@ export default function mlxAuditTransformer(
       if (diagnostic.category !== ts.DiagnosticCategory.Warning || config.warnings) diagnostics.add(diagnostic);
     },
   };
+  const matcher = createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root });
+  const checker = program.getTypeChecker();
   const shared: ProgramContext = {
     ts,
-    matcher: createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root }),
+    matcher,
     config,
     relativePath: (fileName) => {
       const normalised = fileName.replaceAll('\\', '/');
       return normalised.startsWith(`${root}/`) ? normalised.slice(root.length + 1) : normalised;
     },
     diagnostics: reported,
-    checker: program.getTypeChecker(),
+    checker,
+    differentiation: createDifferentiation(ts, checker, matcher),
     moduleFormatOf: (sourceFile) => emittedModuleFormat(ts, program.getCompilerOptions(), sourceFile),
   };
   return (context) => (sourceFile) => {

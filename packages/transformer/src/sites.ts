@@ -1,10 +1,11 @@
-import type { BindingMatch } from '@mlx-audit/catalogue';
+import type { BindingMatch, Differentiation } from '@mlx-audit/catalogue';
 import type { SiteArgumentRole, SiteDescriptor, SiteMode } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 
 /**
  * The constants a call site's descriptor holds: where the call is, which binding, what each
- * argument is. Built once per site at compile time, so the runtime never formats a location.
+ * argument is, and whether it is a forward pass of training code (`phase`, as `differentiation`
+ * finds it). Built once per site at compile time, so the runtime never formats a location.
  */
 export function describeSite(
   ts: typeof TS,
@@ -12,6 +13,7 @@ export function describeSite(
   match: BindingMatch,
   mode: SiteMode,
   file: string,
+  differentiation: Differentiation,
   enclosingNames?: Map<TS.Node, string | null>,
   /** How the emitted JavaScript names an identifier, where it differs (imports in CommonJS output). */
   emittedName?: EmittedName,
@@ -26,6 +28,7 @@ export function describeSite(
     const role = match.entry.kind === 'inference' || match.kind === 'layer-composition' ? 'module' : undefined;
     receiver = role ?? (match.id.startsWith('core.array#') ? 'tensor' : 'other');
   }
+  const phase = differentiation.phaseOf(node, match.kind);
   return {
     id: match.id,
     kind: match.kind,
@@ -38,6 +41,7 @@ export function describeSite(
     ...(emittedCallee === callee ? {} : { emittedCallee }),
     args,
     receiver,
+    ...(phase === undefined ? {} : { phase }),
   };
 }
 

@@ -41,9 +41,11 @@ const auditEvents = (stderr: string): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe.each([
-  { fixture: 'inference-service', entry: 'main.js', actions: ['nn.Module#saveWeights', 'core.load', 'nn.Module#loadWeights', 'nn.Module#forward', 'core.array#tolist'] },
-  { fixture: 'training', entry: 'train.js', actions: ['nn.valueAndGrad', 'core.eval', 'nn.Module#saveWeights'] },
-])('the $fixture fixture, built with tsc and with tspc + the transformer', ({ fixture, entry, actions }) => {
+  // `training`: the functions whose forward passes are training steps. The training fixture's
+  // meanSquaredError also measures validation loss: a site has one label, and it stays inference.
+  { fixture: 'inference-service', entry: 'main.js', actions: ['nn.Module#saveWeights', 'core.load', 'nn.Module#loadWeights', 'nn.Module#forward', 'core.array#tolist'], training: ['crossEntropy'] },
+  { fixture: 'training', entry: 'train.js', actions: ['nn.valueAndGrad', 'core.eval', 'nn.Module#saveWeights'], training: [] },
+])('the $fixture fixture, built with tsc and with tspc + the transformer', ({ fixture, entry, actions, training }) => {
   const directory = join(ROOT, 'test-fixtures', fixture);
   execFileSync(process.execPath, [TSC, '-p', directory], { stdio: 'pipe' });
   execFileSync(process.execPath, [TSPC, '-p', join(directory, 'tsconfig.audited.json')], { stdio: 'pipe' });
@@ -68,6 +70,17 @@ describe.each([
     for (const action of actions) expect(seen).toContain(action);
     expect(auditEvents(quiet.stderr)).toEqual([]);
     expect(auditEvents(plain.stderr)).toEqual([]);
+  });
+
+  it('labels the forward passes of training steps `training` and the others `inference` (#13, point 6)', () => {
+    const forward = auditEvents(audited.stderr).filter((event) => event['event.action'] === 'nn.Module#forward');
+    expect(forward.length).toBeGreaterThan(0);
+    for (const event of forward) {
+      const phase = training.includes(String(event['code.function'])) ? 'training' : 'inference';
+      expect([event['code.function'], event['gen_ai.operation.name']]).toEqual([event['code.function'], phase]);
+      expect(event['mlx.phase']).toBe(phase === 'training' ? 'training' : undefined);
+    }
+    for (const fn of training) expect(forward.filter((event) => event['code.function'] === fn).length).toBeGreaterThan(0);
   });
 
   it('writes weight paths as basenames when told to: a secret directory name stays out', () => {

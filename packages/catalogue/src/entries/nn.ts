@@ -274,6 +274,6 @@ export const nnEntries = {
   'nn.Upsample#scaleFactor': { kind: 'metadata' },
   'nn.Upsample#mode': { kind: 'metadata' },
   'nn.Upsample#alignCorners': { kind: 'metadata' },
-  'nn.valueAndGrad': { kind: 'transform' },
+  'nn.valueAndGrad': { kind: 'transform', differentiates: true },
   'nn.checkpoint': { kind: 'transform' },
 } as const satisfies CatalogueEntries;

@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import type { BindingMatch } from '@mlx-audit/catalogue';
+import { createDifferentiation, type BindingMatch } from '@mlx-audit/catalogue';
 import { ASTUtils, TSESLint, TSESTree, type JSONSchema } from '@typescript-eslint/utils';
 import { getTaintEngine, taintOptionsSchema, type FunctionSpecifier, type TaintOptions } from '../taint/index.js';
 import { sinkOfCall } from '../taint/sinks.js';
@@ -27,9 +27,6 @@ const RUNTIME_EVENT_HELPERS: readonly FunctionSpecifier[] = [{ module: '@mlx-aud
 
 /** How many calls deep a function of the program is followed to find that it logs. */
 const MAX_DEPTH = 4;
-
-/** Transforms that differentiate the function they are given: what it runs is training, not inference. */
-const GRADIENT_TRANSFORMS = new Set(['core.grad', 'core.valueAndGrad', 'core.vjp', 'core.jvp', 'nn.valueAndGrad']);
 
 /** How many callers up an event in a calling function is looked for. */
 const MAX_CALLER_DEPTH = 4;
@@ -121,11 +118,9 @@ export default createRule<Options, MessageId>({
     const callPoints = new Map<TSESTree.CallExpression, Point>();
     const loggers: LoggerUse[] = [];
 
-    const isGradientTransform = (call: TSESTree.CallExpression): boolean => {
-      const id = matcher.match(services.esTreeNodeToTSNodeMap.get(call))?.id;
-      return id !== undefined && GRADIENT_TRANSFORMS.has(id);
-    };
-    const judgeCallers = new CallerJudge(sourceCode, callPoints, isGradientTransform);
+    const judgeCallers = new CallerJudge(sourceCode, callPoints);
+    // Which functions run under gradient transforms: the catalogue's analysis, the transformer's too.
+    const differentiation = createDifferentiation(ts, checker, matcher);
 
     function reportAll(): void {
       for (const trigger of triggers) {
@@ -135,7 +130,7 @@ export default createRule<Options, MessageId>({
           continue;
         }
         // A forward pass in a function that is differentiated is a training step, not a request.
-        if (trigger.match.kind === 'inference' && judgeCallers.differentiated(trigger.point.path.node, 0, new Set())) continue;
+        if (trigger.match.kind === 'inference' && differentiation.inDifferentiated(services.esTreeNodeToTSNodeMap.get(trigger.point.node))) continue;
         if (sameFileCallers !== false && judgeCallers.covers(trigger.point.path.node, 0, new Set())) continue;
         const info = TRIGGER_KINDS[trigger.match.kind];
         const source = trigger.match.kind === 'model-load' ? sourceArgument(trigger.match) : undefined;
@@ -439,35 +434,7 @@ class CallerJudge {
   constructor(
     private readonly sourceCode: Readonly<TSESLint.SourceCode>,
     private readonly callPoints: ReadonlyMap<TSESTree.CallExpression, Point>,
-    private readonly isGradientTransform: (call: TSESTree.CallExpression) => boolean,
   ) {}
-
-  /**
-   * The function is given to a gradient transform (`nn.valueAndGrad(model, loss)`), or only
-   * called from functions that are, in this file: a loss function.
-   */
-  differentiated(fn: TSESTree.Node, depth: number, visiting: Set<TSESTree.Node>): boolean {
-    if (this.isTransformArgument(fn)) return true;
-    if (depth >= MAX_CALLER_DEPTH || visiting.has(fn)) return false;
-    const variable = this.bindingOf(fn);
-    const references = variable?.references.filter((reference) => !reference.init) ?? [];
-    if (references.length === 0) return false;
-    visiting.add(fn);
-    const result = references.every((reference) => {
-      if (this.isTransformArgument(reference.identifier)) return true;
-      const parent = reference.identifier.parent;
-      if (parent.type !== TSESTree.AST_NODE_TYPES.CallExpression || parent.callee !== reference.identifier) return false;
-      const point = this.callPoints.get(parent);
-      return point !== undefined && this.differentiated(point.path.node, depth + 1, visiting);
-    });
-    visiting.delete(fn);
-    return result;
-  }
-
-  private isTransformArgument(node: TSESTree.Node): boolean {
-    const parent = node.parent;
-    return parent?.type === TSESTree.AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && this.isGradientTransform(parent);
-  }
 
   covers(fn: TSESTree.Node, depth: number, visiting: Set<TSESTree.Node>): boolean {
     if (depth >= MAX_CALLER_DEPTH || visiting.has(fn)) return false;

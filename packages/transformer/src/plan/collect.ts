@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { createMatcher } from '@mlx-audit/catalogue';
+import { createDifferentiation, createMatcher } from '@mlx-audit/catalogue';
 import type { SiteDescriptor } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import { resolveConfig, type KindMode, type ResolvedConfig } from '../config.js';
@@ -70,6 +70,7 @@ function isThisTransformer(transform: string, projectDir: string): boolean {
 export function collectSites(ts: typeof TS, program: TS.Program, config: ResolvedConfig): PlannedSite[] {
   const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
   const matcher = createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root });
+  const differentiation = createDifferentiation(ts, program.getTypeChecker(), matcher);
   const sites: PlannedSite[] = [];
   for (const sourceFile of program.getSourceFiles()) {
     if (!isProjectSource(sourceFile)) continue;
@@ -80,7 +81,7 @@ export function collectSites(ts: typeof TS, program: TS.Program, config: Resolve
         if (match !== undefined) {
           // The transformer asks the same function (file-transformer.ts).
           const decision = decide(ts, node, match, config.modes);
-          const descriptor = describeSite(ts, node, match, decision.instrumented ? decision.mode : 'errors', file);
+          const descriptor = describeSite(ts, node, match, decision.instrumented ? decision.mode : 'errors', file, differentiation);
           sites.push(decision.instrumented ? { ...descriptor, instrumented: true } : { ...descriptor, mode: 'off', instrumented: false, why: decision.why });
         }
       }

@@ -34,7 +34,7 @@ export function renderPlanTable(plan: Plan): string {
   const lines = [
     '| Location | Binding | Kind | Logged | Function | Arguments (role: what is logged) |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...sites.map((site) => `| ${site.file}:${site.line}:${site.column} | \`${site.id}\` | ${site.kind} | ${logged(site)} | ${site.fn ?? '(module)'} | ${argumentsText(site)} |`),
+    ...sites.map((site) => `| ${site.file}:${site.line}:${site.column} | \`${site.id}\` | ${site.phase === undefined ? site.kind : `${site.kind} (${site.phase})`} | ${logged(site)} | ${site.fn ?? '(module)'} | ${argumentsText(site)} |`),
   ];
   const event = sites.filter((site) => site.instrumented && site.mode === 'event').length;
   const errors = sites.filter((site) => site.instrumented && site.mode === 'errors').length;

@@ -1,0 +1,169 @@
+import type * as TS from 'typescript';
+import { MLX_CATALOGUE } from './entries/index.js';
+import type { BindingKind } from './kinds.js';
+import type { CatalogueMatcher } from './matcher.js';
+import { remember } from './memo.js';
+
+/**
+ * The bindings that differentiate the function they are given (entries marked `differentiates`):
+ * `core.grad`, `core.valueAndGrad`, `core.vjp`, `core.jvp`, `nn.valueAndGrad`.
+ */
+export const GRADIENT_TRANSFORMS: ReadonlySet<string> = new Set(
+  Object.entries(MLX_CATALOGUE)
+    .filter(([, entry]) => entry.differentiates === true)
+    .map(([id]) => id),
+);
+
+/**
+ * The kinds of a forward pass: the kinds a call site can run in the training phase, when the
+ * function it is in is differentiated.
+ */
+const FORWARD_PASS_KINDS: ReadonlySet<BindingKind> = new Set(['inference', 'layer-composition']);
+
+/** How many callers up a function is followed to find that it runs under a gradient transform. */
+const MAX_CALLER_DEPTH = 4;
+
+/** What the code of one program's files runs under gradient transforms, decided lexically. */
+export interface Differentiation {
+  /**
+   * `training` for a forward pass (an `inference` or `layer-composition` site, by `kind`) written
+   * in a differentiated function; undefined otherwise, inference included.
+   */
+  phaseOf(node: TS.Node, kind: BindingKind): 'training' | undefined;
+  /** Whether the innermost function around `node` is differentiated (see `differentiated`). */
+  inDifferentiated(node: TS.Node): boolean;
+  /**
+   * Whether a function only ever runs under a gradient transform, as far as its own file shows:
+   * it is given to one (`nn.valueAndGrad(model, (x) => …)`, or by a name or a `const` of the
+   * file: `mx.grad(loss)`), or it is not exported and every reference to it is such an argument
+   * or a call from a function that is differentiated in turn (a loss function's helpers),
+   * followed up to four callers. A function also called from anywhere else is not.
+   */
+  differentiated(fn: TS.SignatureDeclaration): boolean;
+}
+
+/**
+ * The lexical analysis of training code that the transformer (a forward pass in training is
+ * labelled so) and the lint rules (a training step needs no inference log) share. `matcher`
+ * recognises the gradient transforms through the type checker; `checker` is the one it asks.
+ */
+export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, matcher: Pick<CatalogueMatcher, 'match'>): Differentiation {
+  const answers = new WeakMap<TS.Node, boolean>();
+  const identifiersByFile = new WeakMap<TS.SourceFile, ReadonlyMap<string, readonly TS.Identifier[]>>();
+
+  const isGradientTransformCall = (node: TS.Node): boolean => {
+    if (!ts.isCallExpression(node)) return false;
+    const id = matcher.match(node)?.id;
+    return id !== undefined && GRADIENT_TRANSFORMS.has(id);
+  };
+
+  /** The node is an argument of a gradient transform call, parentheses aside. */
+  const isTransformArgument = (node: TS.Node): boolean => {
+    const outer = outermostParenthesis(ts, node);
+    const call = outer.parent as TS.Node | undefined;
+    return call !== undefined && ts.isCallExpression(call) && call.arguments.includes(outer as TS.Expression) && isGradientTransformCall(call);
+  };
+
+  const identifiersOf = (sourceFile: TS.SourceFile): ReadonlyMap<string, readonly TS.Identifier[]> => {
+    let index = identifiersByFile.get(sourceFile);
+    if (index === undefined) {
+      const byName = new Map<string, TS.Identifier[]>();
+      const visit = (node: TS.Node): void => {
+        if (ts.isIdentifier(node)) {
+          const list = byName.get(node.text);
+          if (list === undefined) byName.set(node.text, [node]);
+          else list.push(node);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      index = byName;
+      identifiersByFile.set(sourceFile, index);
+    }
+    return index;
+  };
+
+  /** The symbol an identifier refers to as a value: a shorthand property's or an export specifier's local. */
+  const referencedSymbol = (identifier: TS.Identifier): TS.Symbol | undefined => {
+    const parent = identifier.parent;
+    if (ts.isShorthandPropertyAssignment(parent) && parent.name === identifier) return checker.getShorthandAssignmentValueSymbol(parent);
+    if (ts.isExportSpecifier(parent)) return checker.getExportSpecifierLocalTargetSymbol(parent);
+    return checker.getSymbolAtLocation(identifier);
+  };
+
+  /** Every other mention of the function's name in its file, when nothing outside the file can call it. */
+  const referencesOf = (fn: TS.SignatureDeclaration): readonly TS.Identifier[] | undefined => {
+    const name = localName(ts, fn);
+    if (name === undefined) return undefined;
+    const symbol = checker.getSymbolAtLocation(name);
+    if (symbol === undefined) return undefined;
+    const candidates = identifiersOf(name.getSourceFile()).get(name.text) ?? [];
+    return candidates.filter((identifier) => identifier !== name && referencedSymbol(identifier) === symbol);
+  };
+
+  const differentiatedWithin = (fn: TS.SignatureDeclaration, depth: number, visiting: Set<TS.Node>): boolean => {
+    if (isTransformArgument(fn)) return true;
+    if (depth >= MAX_CALLER_DEPTH || visiting.has(fn)) return false;
+    const references = referencesOf(fn);
+    if (references === undefined || references.length === 0) return false;
+    visiting.add(fn);
+    const result = references.every((reference) => {
+      if (isTransformArgument(reference)) return true;
+      const outer = outermostParenthesis(ts, reference);
+      const call = outer.parent as TS.Node | undefined;
+      if (call === undefined || !ts.isCallExpression(call) || call.expression !== outer) return false;
+      const caller = enclosingFunction(ts, call);
+      return caller !== undefined && differentiatedWithin(caller, depth + 1, visiting);
+    });
+    visiting.delete(fn);
+    return result;
+  };
+
+  const differentiated = (fn: TS.SignatureDeclaration): boolean => remember(answers, fn, () => differentiatedWithin(fn, 0, new Set()));
+  const inDifferentiated = (node: TS.Node): boolean => {
+    const fn = enclosingFunction(ts, node);
+    return fn !== undefined && differentiated(fn);
+  };
+  return {
+    phaseOf: (node, kind) => (FORWARD_PASS_KINDS.has(kind) && inDifferentiated(node) ? 'training' : undefined),
+    inDifferentiated,
+    differentiated,
+  };
+}
+
+/** The innermost function whose body (or parameter list) holds `node`; undefined at module level or in a class field or static block. */
+function enclosingFunction(ts: typeof TS, node: TS.Node): TS.SignatureDeclaration | undefined {
+  for (let current = node.parent as TS.Node | undefined; current !== undefined && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isFunctionLike(current) && hasBody(ts, current)) return current;
+    if (ts.isPropertyDeclaration(current) || ts.isClassStaticBlockDeclaration(current)) return undefined;
+  }
+  return undefined;
+}
+
+function hasBody(ts: typeof TS, node: TS.SignatureDeclaration): boolean {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node);
+}
+
+/**
+ * The name a function is bound to in its file (`function loss`, `const loss = (…) => …`), when
+ * it is not exported: other files cannot call it. Undefined for methods and other functions.
+ */
+function localName(ts: typeof TS, fn: TS.SignatureDeclaration): TS.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && !isExported(ts, fn) ? fn.name : undefined;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const declaration = fn.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== fn || !ts.isIdentifier(declaration.name)) return undefined;
+  const list = declaration.parent;
+  if (!ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0 || (list.flags & ts.NodeFlags.Using) !== 0) return undefined;
+  return ts.isVariableStatement(list.parent) && isExported(ts, list.parent) ? undefined : declaration.name;
+}
+
+function isExported(ts: typeof TS, node: TS.FunctionDeclaration | TS.VariableStatement): boolean {
+  return node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) === true;
+}
+
+function outermostParenthesis(ts: typeof TS, node: TS.Node): TS.Node {
+  let current = node;
+  while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
+  return current;
+}
