@@ -32,6 +32,7 @@ export { targetSymbol } from './symbols.js';
 export type { ExportedDeclaration } from './resolve/export-map.js';
 export { METADATA_ROLES } from './roles.js';
 export { SUPPORTED_TYPESCRIPT, unsupportedTypeScript } from './typescript-version.js';
+export type { UnresolvedEntry, UnresolvedReason } from './unresolved-entries.js';
 export {
   CatalogueConfigError,
   parseUserEntries,

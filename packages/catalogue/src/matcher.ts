@@ -6,7 +6,8 @@ import { buildExportMap, type ExportedDeclaration } from './resolve/export-map.j
 import { remember } from './memo.js';
 import { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';
 import { inferRole, type RoleTypeOracle } from './roles.js';
-import { parseUserEntries, userEntryId, type UserEntry } from './user-entries.js';
+import { findUnresolvedEntries, type UnresolvedEntry } from './unresolved-entries.js';
+import { isPathModule, parseUserEntries, SOURCE_EXTENSION, userEntryId, type UserEntry } from './user-entries.js';
 
 export interface MatcherOptions {
   /**
@@ -87,10 +88,16 @@ export interface CatalogueMatcher {
   moduleKeyOfFile(fileName: string): string;
   /** The same key for what a user wrote in an entry's `module`. */
   moduleKeyOfSpecifier(module: string): string;
+  /**
+   * The user entries that can match nothing in this program, each with why and a one-line
+   * message saying what to fix: a `module` that is no file of the program (nor on disk) or no
+   * package it can resolve, a path that is on disk but outside the program, a `name` that the
+   * module declares nowhere. Worked out on the first call, once per matcher; `[]` without entries.
+   */
+  unresolvedEntries(): readonly UnresolvedEntry[];
 }
 
 const IMPLICIT_ARRAY_MEMBERS = new Set(['toString', 'toLocaleString']);
-const SOURCE_EXTENSION = /(\.d)?\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 /**
  * Creates the matcher for one program. `ts` is the TypeScript instance of the caller (the one
@@ -102,7 +109,9 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
   const checker = options.checker ?? program.getTypeChecker();
   const mlxPackages = new Set(options.mlxPackages ?? [MLX_PACKAGE]);
   const projectRoot = normalisePath(options.projectRoot ?? program.getCurrentDirectory());
-  const userEntries = indexUserEntries(parseUserEntries(options.entries ?? []), projectRoot);
+  const parsedEntries = parseUserEntries(options.entries ?? []);
+  const userEntries = indexUserEntries(parsedEntries, projectRoot);
+  let unresolved: readonly UnresolvedEntry[] | undefined;
   const exportMaps = new Map<string, Map<TS.Node, ExportedDeclaration>>();
   const resolved = new WeakMap<TS.Declaration, ReturnType<CatalogueMatcher['resolveDeclaration']> | null>();
   const moduleTypes = new WeakMap<TS.Type, boolean>();
@@ -123,6 +132,13 @@ export function createMatcher(ts: typeof TS, program: TS.Program, options: Match
     declarationLabel,
     moduleKeyOfFile: cachedModuleKeyOfFile,
     moduleKeyOfSpecifier: (module) => moduleKeyOfSpecifier(module, projectRoot),
+    unresolvedEntries: () =>
+      (unresolved ??= findUnresolvedEntries(ts, program, parsedEntries, {
+        projectRoot,
+        moduleKeyOfFile: cachedModuleKeyOfFile,
+        moduleKeyOfSpecifier: (module) => moduleKeyOfSpecifier(module, projectRoot),
+        declarationLabel,
+      })),
   };
   return matcher;
 
@@ -556,8 +572,7 @@ function moduleKeyOfFile(fileName: string, projectRoot: string): string {
 
 /** A path starts with `.` or `/`, or ends with a source extension; anything else is a package. */
 function moduleKeyOfSpecifier(module: string, projectRoot: string): string {
-  const isPath = module.startsWith('.') || module.startsWith('/') || SOURCE_EXTENSION.test(module);
-  return isPath ? stripExtension(relativePath(projectRoot, joinPath(projectRoot, module))) : module;
+  return isPathModule(module) ? stripExtension(relativePath(projectRoot, joinPath(projectRoot, module))) : module;
 }
 
 function normalisePath(path: string): string {

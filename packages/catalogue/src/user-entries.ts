@@ -112,6 +112,14 @@ export function parseUserEntries(value: unknown): readonly UserEntry[] {
   return entries;
 }
 
+/** Source extensions, declaration files included: `.ts`, `.d.ts`, `.tsx`, `.mts`, `.js`... */
+export const SOURCE_EXTENSION = /(\.d)?\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+/** Whether an entry's `module` is a path (it starts with `.` or `/`, or ends with a source extension) rather than a package. */
+export function isPathModule(module: string): boolean {
+  return module.startsWith('.') || module.startsWith('/') || SOURCE_EXTENSION.test(module);
+}
+
 /** The id a user entry is reported under. */
 export function userEntryId(entry: UserEntry): string {
   return entry.id ?? `${entry.module}:${entry.name}`;

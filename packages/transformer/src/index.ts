@@ -4,6 +4,7 @@ import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
 import { transformFile, type ProgramContext } from './file-transformer.js';
 import { missingRuntimeDependency } from './runtime-dependency.js';
+import { unresolvedEntryLines } from './unresolved-entries.js';
 
 export { DEFAULT_KIND_MODES, resolveConfig, type KindMode, type TransformerConfig } from './config.js';
 export type { DiagnosticCode } from './diagnostics.js';
@@ -66,6 +67,8 @@ export default function mlxAuditTransformer(
     differentiation: createDifferentiation(ts, checker, matcher),
     moduleFormatOf: (sourceFile) => emittedModuleFormat(ts, program.getCompilerOptions(), sourceFile),
   };
+  // Like the runtime's line: an entry that matches nothing leaves the rest instrumented, and says so.
+  for (const line of unresolvedEntryLines(shared.matcher)) process.stderr.write(`${line}\n`);
   return (context) => (sourceFile) => {
     try {
       return transformFile(shared, context, sourceFile);

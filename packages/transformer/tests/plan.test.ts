@@ -17,7 +17,8 @@ describe('mlx-audit plan', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as Plan;
-    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'sites']);
+    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'problems', 'sites']);
+    expect(report.problems).toEqual([]);
     expect(report.project).toBe('test-fixtures/inference-service/tsconfig.audited.json');
     const { sites } = report;
     expect(sites.find((site) => site.id === 'core.load')).toMatchObject({ kind: 'model-load', mode: 'event', instrumented: true, file: 'src/checkpoint.ts', fn: 'readSafetensors', args: ['path'] });

@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import { createSharedFacts, TaintEngine, type SharedFacts } from './engine.js';
+import { noteUnresolvedEntries } from '../util/unresolved-entries.js';
 import { resolveTaintOptions, type TaintOptions, type TaintPolicy } from './options.js';
 
 export type { Finding, TaintEngine } from './engine.js';
@@ -23,6 +24,7 @@ export function getTaintEngine(ts: typeof TS, program: TS.Program, options: Tain
     if (facts === undefined) {
       facts = createSharedFacts(ts, program, resolved);
       byFactsKey.set(factsKey, facts);
+      noteUnresolvedEntries(facts.matcher, resolved.entries);
     }
     engine = new TaintEngine(ts, program, resolved, facts);
     byOptions.set(resolved.key, engine);

@@ -7,6 +7,7 @@ import type * as TS from 'typescript';
 import { resolveConfig, type KindMode, type ResolvedConfig } from '../config.js';
 import { decide, isProjectSource } from '../decide.js';
 import { describeSite } from '../sites.js';
+import { planProblemOf, type PlanProblem } from '../unresolved-entries.js';
 
 /** One MLX call site of a project, as the transformer will instrument it, or leave it. */
 export interface PlannedSite extends Omit<SiteDescriptor, 'mode'> {
@@ -25,6 +26,8 @@ export interface Plan {
   readonly found: number;
   readonly instrumented: number;
   readonly leftAsWritten: readonly { readonly file: string; readonly line: number; readonly column: number; readonly id: string; readonly why: string }[];
+  /** Configured entries that match nothing in the program (a mistyped module or name), with what to fix. */
+  readonly problems: readonly PlanProblem[];
   readonly sites: readonly PlannedSite[];
 }
 
@@ -66,8 +69,9 @@ function isThisTransformer(transform: string, projectDir: string): boolean {
 /**
  * Every call and `new` of an MLX binding (or a configured entry) in the program's own files, with
  * the descriptor the transformer writes, or why it writes none: what a security reviewer signs off.
+ * And the configured entries that match nothing, whose calls are none of these.
  */
-export function collectSites(ts: typeof TS, program: TS.Program, config: ResolvedConfig): PlannedSite[] {
+export function collectSites(ts: typeof TS, program: TS.Program, config: ResolvedConfig): { sites: PlannedSite[]; problems: PlanProblem[] } {
   const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
   const matcher = createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root });
   const differentiation = createDifferentiation(ts, program.getTypeChecker(), matcher);
@@ -89,13 +93,13 @@ export function collectSites(ts: typeof TS, program: TS.Program, config: Resolve
     };
     visit(sourceFile);
   }
-  return sites;
+  return { sites, problems: matcher.unresolvedEntries().map(planProblemOf) };
 }
 
 /** The plan of a project: its sites and the counts a reviewer checks first. */
-export function planOf(project: string, sites: readonly PlannedSite[]): Plan {
+export function planOf(project: string, sites: readonly PlannedSite[], problems: readonly PlanProblem[] = []): Plan {
   const leftAsWritten = sites.flatMap(({ file, line, column, id, why }) => (why === undefined ? [] : [{ file, line, column, id, why }]));
-  return { project, found: sites.length, instrumented: sites.length - leftAsWritten.length, leftAsWritten, sites };
+  return { project, found: sites.length, instrumented: sites.length - leftAsWritten.length, leftAsWritten, problems, sites };
 }
 
 /**
@@ -114,6 +118,6 @@ export function planProject(
   const { config, problems } = resolveConfig(pluginEntryOf(parsed.options, dirname(resolve(configPath))));
   if (problems.length > 0) return { problems };
   const program = ts.createProgram(parsed.fileNames, parsed.options);
-  const sites = collectSites(ts, program, { ...config, projectRoot: config.projectRoot ?? resolve(configPath, '..') });
-  return { plan: planOf(relative(process.cwd(), resolve(configPath)).replaceAll('\\', '/'), sites) };
+  const { sites, problems: unresolved } = collectSites(ts, program, { ...config, projectRoot: config.projectRoot ?? resolve(configPath, '..') });
+  return { plan: planOf(relative(process.cwd(), resolve(configPath)).replaceAll('\\', '/'), sites, unresolved) };
 }

@@ -42,5 +42,9 @@ export function renderPlanTable(plan: Plan): string {
     '',
     `${plan.found} MLX call sites found: ${plan.instrumented} instrumented (${event} log every call, ${errors} log errors only), ${plan.leftAsWritten.length} left as written.`,
   );
+  if (plan.problems.length > 0) {
+    const count = plan.problems.length === 1 ? '1 configured entry matches' : `${plan.problems.length} configured entries match`;
+    lines.push('', `${count} nothing:`, ...plan.problems.map((problem) => `- ${problem.message}`));
+  }
   return lines.join('\n');
 }
