@@ -11,10 +11,12 @@ export type { CatalogueEntries, CatalogueEntry, ResolvedEntry } from './entry.js
 export {
   ARGUMENT_ROLES,
   BINDING_KINDS,
+  KIND_TRAITS,
   ENTRY_KINDS,
   type ArgumentRole,
   type BindingKind,
   type EntryKind,
+  type KindTraits,
 } from './kinds.js';
 export {
   createMatcher,

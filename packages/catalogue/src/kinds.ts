@@ -53,3 +53,52 @@ export const ARGUMENT_ROLES = {
 } as const satisfies Record<string, string>;
 
 export type ArgumentRole = keyof typeof ARGUMENT_ROLES;
+
+/**
+ * What a kind means to each part of mlx-audit, in one table: every package reads its decisions
+ * about a kind from here (the runtime, which imports no workspace package, is held to it by a test).
+ */
+export interface KindTraits {
+  /**
+   * What the result of a call carries, for the lint rules' data flow: nothing worth keeping out of
+   * logs (`clean`), a model's output, tensor contents as JavaScript values (`raw-data`), or
+   * whatever its receiver and arguments carried (`derived`).
+   */
+  readonly result: 'clean' | 'model-output' | 'raw-data' | 'derived';
+  /** A forward pass: an inference, or one layer calling another; training when differentiated. */
+  readonly forwardPass: boolean;
+  /**
+   * Whether `require-mlx-event-logging` asks for an audit event around a call: by default, only
+   * when configured (its `kinds` option), or never.
+   */
+  readonly eventTrigger: 'default' | 'optional' | 'never';
+  /** What the transformer instruments by default: an event per call, errors only, or nothing. */
+  readonly defaultMode: 'event' | 'errors' | 'off';
+  /** Every call is an audit record the runtime keeps even when its buffer is full. */
+  readonly auditRecord: boolean;
+}
+
+const trait = (
+  result: KindTraits['result'],
+  defaultMode: KindTraits['defaultMode'],
+  more: Partial<Pick<KindTraits, 'forwardPass' | 'eventTrigger' | 'auditRecord'>> = {},
+): KindTraits => ({ result, defaultMode, forwardPass: false, eventTrigger: 'never', auditRecord: false, ...more });
+
+export const KIND_TRAITS: Readonly<Record<BindingKind, KindTraits>> = {
+  'model-load': trait('derived', 'event', { eventTrigger: 'default', auditRecord: true }),
+  'model-save': trait('clean', 'event', { eventTrigger: 'optional', auditRecord: true }),
+  inference: trait('model-output', 'event', { forwardPass: true, eventTrigger: 'default' }),
+  'layer-composition': trait('model-output', 'errors', { forwardPass: true }),
+  evaluation: trait('derived', 'event', { eventTrigger: 'optional' }),
+  transform: trait('derived', 'event'),
+  'training-update': trait('derived', 'errors'),
+  'tensor-creation': trait('derived', 'errors'),
+  'tensor-operation': trait('derived', 'errors'),
+  'data-extraction': trait('raw-data', 'event'),
+  metadata: trait('clean', 'off'),
+  'module-construction': trait('derived', 'errors'),
+  'module-state': trait('derived', 'errors'),
+  'runtime-config': trait('clean', 'errors'),
+  constant: trait('clean', 'off'),
+  utility: trait('clean', 'off'),
+};
