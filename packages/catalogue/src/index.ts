@@ -29,6 +29,7 @@ export {
 export { createDifferentiation, GRADIENT_TRANSFORMS, type Differentiation } from './gradient-transforms.js';
 export { createMlxProgram } from './mlx-program.js';
 export { remember, type Cache } from './memo.js';
+export { normalisePath, relativePath } from './resolve/module-keys.js';
 export { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';
 export { targetSymbol } from './symbols.js';
 export type { ExportedDeclaration } from './resolve/export-map.js';
