@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 
@@ -19,11 +18,12 @@ interface InstalledPackage {
  * API) before the transformer is loaded, so the check has to come first and read only versions.
  */
 export function buildCommand(projectDirectory: string, tspcArguments: readonly string[]): { readonly argv: readonly string[]; readonly warning?: string } | { readonly refusal: string } {
-  const tsPatch = installed('ts-patch', join(projectDirectory, 'package.json'));
+  const tsPatch = installed('ts-patch', projectDirectory);
   if (tsPatch === undefined) {
     return { refusal: `mlx-audit: ts-patch is not installed in ${projectDirectory}: install ts-patch@${SUPPORTED_TS_PATCH} typescript@~6.0` };
   }
-  const typescript = installed('typescript', join(tsPatch.directory, 'package.json'));
+  // ts-patch loads the TypeScript it finds from its own (real) folder.
+  const typescript = installed('typescript', tsPatch.directory);
   if (typescript === undefined) {
     return { refusal: 'mlx-audit: TypeScript is not installed beside ts-patch: install typescript@~6.0' };
   }
@@ -62,17 +62,22 @@ export function runBuild(tspcArguments: readonly string[]): number {
   return child.status ?? 1;
 }
 
-/** The installed package `name` as Node resolves it from `fromFile`, or undefined. */
-function installed(name: string, fromFile: string): InstalledPackage | undefined {
-  let manifestPath: string;
-  try {
-    manifestPath = createRequire(fromFile).resolve(`${name}/package.json`);
-  } catch {
-    return undefined;
-  }
-  try {
-    return { directory: dirname(manifestPath), manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as InstalledPackage['manifest'] };
-  } catch {
-    return undefined;
+/**
+ * The installed package `name` as found in the `node_modules` folders at and above `directory`
+ * (as `npx` finds a local command): not through NODE_PATH or Node's global folders, which
+ * `require.resolve` also searches and which could hold a ts-patch the project does not have.
+ */
+function installed(name: string, directory: string): InstalledPackage | undefined {
+  for (let current = directory; ; current = dirname(current)) {
+    const manifestPath = join(current, 'node_modules', name, 'package.json');
+    if (existsSync(manifestPath)) {
+      try {
+        const packageDirectory = realpathSync(dirname(manifestPath));
+        return { directory: packageDirectory, manifest: JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as InstalledPackage['manifest'] };
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(current) === current) return undefined;
   }
 }

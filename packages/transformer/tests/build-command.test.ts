@@ -74,9 +74,15 @@ describe('mlx-audit build', () => {
     expect(() => readFileSync(join(directory, 'tspc-ran'))).toThrow();
   });
 
-  it('says in one line that ts-patch is missing', () => {
+  it('says in one line that ts-patch is missing, whatever NODE_PATH holds', () => {
     const directory = project({ 'src/main.ts': SOURCE });
-    const result = mlxAudit(directory, 'build');
+    // pnpm's command shims put its store on NODE_PATH, where require.resolve would find a ts-patch.
+    const result = spawnSync(process.execPath, [CLI, 'build'], {
+      cwd: directory,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NODE_PATH: dirname(TS_PATCH) },
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`mlx-audit: ts-patch is not installed in ${realpathSync(directory)}: install ts-patch@^4.0.1 typescript@~6.0\n`);
   });
