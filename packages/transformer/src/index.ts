@@ -1,4 +1,4 @@
-import { createDifferentiation, createMatcher, unsupportedTypeScript } from '@mlx-audit/catalogue';
+import { createDifferentiation, createMatcher, normalisePath, relativePath, unsupportedTypeScript } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { error, type DiagnosticSink } from './diagnostics.js';
@@ -41,7 +41,7 @@ export default function mlxAuditTransformer(
     return identity;
   }
 
-  const root = (config.projectRoot ?? program.getCurrentDirectory()).replaceAll('\\', '/').replace(/\/$/, '');
+  const root = normalisePath(config.projectRoot ?? program.getCurrentDirectory());
   // Not a diagnostic: it must not fail the build (tsc counts every diagnostic), but it must be seen.
   const missing = missingRuntimeDependency(root);
   if (missing !== undefined) process.stderr.write(`${missing}\n`);
@@ -58,10 +58,7 @@ export default function mlxAuditTransformer(
     ts,
     matcher,
     config,
-    relativePath: (fileName) => {
-      const normalised = fileName.replaceAll('\\', '/');
-      return normalised.startsWith(`${root}/`) ? normalised.slice(root.length + 1) : normalised;
-    },
+    relativePath: (fileName) => relativePath(root, fileName),
     diagnostics: reported,
     checker,
     differentiation: createDifferentiation(ts, checker, matcher),
