@@ -1,12 +1,13 @@
 import type * as TS from 'typescript';
 import { type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
 import { describeOrigin, getTaintEngine, injectionPolicy, shorten, taintOptionsSchema, type Finding, type TaintEngine, type TaintOptions } from '../taint/index.js';
-import { sinkOfCall, type Sink } from '../taint/sinks.js';
-import { skipOuter } from '../taint/syntax.js';
+import type { Sink } from '../logging/sinks.js';
+import { fieldsPosition } from '../logging/style.js';
+import { skipOuter } from '../util/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
-import { reportMissingTypeInformation } from '../util/missing-type-information.js';
-import { typedServices } from '../util/typed-services.js';
-import { ts } from '../util/typescript.js';
+import { reportMissingTypeInformation } from '../program/missing-type-information.js';
+import { typedServices } from '../program/typed-services.js';
+import { ts } from '../program/typescript.js';
 
 export type Options = [Pick<TaintOptions, 'sources' | 'sinks' | 'sanitizers' | 'entries' | 'mlxPackages' | 'crossFileDepth' | 'modelOutput'>];
 export type MessageId = 'interpolated' | 'concatenated' | 'formatted' | 'untrustedMessage' | 'moveToField' | 'missingTypeInformation';
@@ -119,7 +120,7 @@ function fieldSuggestion(engine: TaintEngine, finding: Finding): TSESLint.Sugges
   if (pieces === undefined) return undefined;
   const tainted = pieces.filter((piece): piece is { node: TS.Expression } => 'node' in piece && engine.isTaintedTextPart(piece.node));
   if (tainted.length === 0) return undefined;
-  const sink = sinkOfCall(ts, engine.checker, engine.matcher, engine.options.sinks, call);
+  const sink = engine.sinkOf(call);
   if (sink === undefined) return undefined;
   const kept = pieces.filter((piece) => !('node' in piece) || !tainted.includes(piece));
   const text = messageText(kept);
@@ -210,27 +211,27 @@ function camelCase(text: string): string {
 
 type Edit = (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[];
 
-/** Where the fields go for this logger, or undefined when that is not clear-cut. */
+/** Where the fields go for this logger (logging/style.ts says where its fields are), or undefined when that is not clear-cut. */
 function fieldEdit(sink: Sink, call: TS.CallExpression, messageIndex: number, fields: readonly Field[]): Edit | undefined {
   const args = call.arguments;
   const message = args[messageIndex];
   if (message === undefined) return undefined;
   const object = `{ ${fields.map((field) => field.text).join(', ')} }`;
-  switch (sink.style) {
-    case 'fields-first': {
+  switch (fieldsPosition(sink.style)) {
+    case 'before-message': {
       const before = messageIndex > 0 ? objectLiteral(args[messageIndex - 1]) : undefined;
       if (before !== undefined) return (fixer) => [addProperties(fixer, before, fields)];
       return messageIndex === sink.firstLogged ? (fixer) => [fixer.insertTextBeforeRange([message.getStart(), message.getStart()], `${object}, `)] : undefined;
     }
-    case 'fields-after':
-    case 'format': {
+    case 'after-message': {
       // Any argument after the message would be taken for a placeholder's or metadata's.
       if (messageIndex === args.length - 1) return (fixer) => [fixer.insertTextAfterRange([message.getEnd(), message.getEnd()], `, ${object}`)];
       const after = objectLiteral(args[messageIndex + 1]);
+      // Only metadata objects merge (winston's): under `util.format` a second object is another argument.
       if (sink.style === 'fields-after' && after !== undefined && messageIndex + 1 === args.length - 1) return (fixer) => [addProperties(fixer, after, fields)];
       return undefined;
     }
-    default:
+    case undefined:
       return undefined;
   }
 }

@@ -1,18 +1,19 @@
 import type * as TS from 'typescript';
 import { type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
-import { getTaintEngine, taintOptionsSchema, type TaintEngine, type TaintOptions } from '../taint/index.js';
-import { sinkOfCall } from '../taint/sinks.js';
+import { HELPER_DEPTH } from '../logging/events.js';
+import { LogCalls } from '../logging/log-calls.js';
+import { sinksSchema, type SinkOptions } from '../logging/options.js';
+import { calleeBody } from '../program/callee-body.js';
+import { reportMissingTypeInformation } from '../program/missing-type-information.js';
+import type { ReachSearch } from '../program/reach-search.js';
+import { matcherOptionsSchema, programServices, type MatcherOptions, type ProgramServices } from '../program/services.js';
+import { typedServices } from '../program/typed-services.js';
+import { ts } from '../program/typescript.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
-import { reportMissingTypeInformation } from '../util/missing-type-information.js';
-import { typedServices } from '../util/typed-services.js';
-import { isDeferredCode, ReachSearch } from '../util/reach-search.js';
-import { ts } from '../util/typescript.js';
+import { isDeferredCode } from '../util/syntax.js';
 
-export type Options = [Pick<TaintOptions, 'sinks' | 'entries' | 'mlxPackages'>];
+export type Options = [SinkOptions & MatcherOptions];
 export type MessageId = 'silentCatch' | 'silentPromiseCatch' | 'missingTypeInformation';
-
-/** How many calls deep a protected block or a handler is followed into the program's functions. */
-const MAX_DEPTH = 4;
 
 export default createRule<Options, MessageId>({
   name: 'no-silent-mlx-catch',
@@ -35,9 +36,8 @@ export default createRule<Options, MessageId>({
         additionalProperties: false,
         // The shared schema is plain JSON schema; ESLint's type is a stricter union of the same.
         properties: {
-          sinks: taintOptionsSchema.sinks,
-          entries: taintOptionsSchema.entries,
-          mlxPackages: taintOptionsSchema.mlxPackages,
+          sinks: sinksSchema,
+          ...matcherOptionsSchema,
         } as Record<string, JSONSchema.JSONSchema4>,
       },
     ],
@@ -45,9 +45,9 @@ export default createRule<Options, MessageId>({
   create(context, [options]) {
     const services = typedServices(context);
     if (services === undefined) return reportMissingTypeInformation(context);
-    const program = services.program;
-    const engine = getTaintEngine(ts, program, options);
-    const facts = new HandlerFacts(engine);
+    const { sinks, ...matcherOptions } = options;
+    const program = programServices(services.program, matcherOptions);
+    const facts = new HandlerFacts(program, new LogCalls(program, sinks ?? []));
     return {
       CatchClause(node) {
         const clause = services.esTreeNodeToTSNodeMap.get(node);
@@ -89,14 +89,12 @@ class HandlerFacts {
   private readonly mlxCache = new Map<TS.Node, string[]>();
   private readonly logOrThrow: ReachSearch;
 
-  constructor(private readonly engine: TaintEngine) {
+  constructor(
+    private readonly program: ProgramServices,
+    logCalls: LogCalls,
+  ) {
     // A throw rethrows, in the handler or in a helper it calls (`fail(error)`).
-    const { checker, matcher, options } = engine;
-    this.logOrThrow = new ReachSearch(
-      engine,
-      (node) => ts.isThrowStatement(node) || (ts.isCallExpression(node) && sinkOfCall(ts, checker, matcher, options.sinks, node) !== undefined),
-      MAX_DEPTH,
-    );
+    this.logOrThrow = logCalls.search((node) => ts.isThrowStatement(node) || logCalls.isLogCall(node));
   }
 
   /** The MLX calls a piece of code runs (callees as written), directly or through functions of the program. */
@@ -107,9 +105,9 @@ class HandlerFacts {
     const found: string[] = [];
     const visit = (current: TS.Node): void => {
       if (ts.isCallExpression(current) || ts.isNewExpression(current)) {
-        const match = this.engine.matcher.match(current);
+        const match = this.program.matcher.match(current);
         if (match !== undefined && match.kind !== 'metadata' && match.kind !== 'constant') found.push(current.expression.getText());
-        else if (depth < MAX_DEPTH) {
+        else if (depth < HELPER_DEPTH) {
           const body = this.projectBody(current);
           if (body !== undefined && this.mlxCallsIn(body, depth + 1).length > 0) found.push(current.expression.getText());
         }
@@ -120,7 +118,7 @@ class HandlerFacts {
         }
       }
       // Functions defined here run later, elsewhere: not protected by this block.
-      if (current !== node && isDeferredCode(current)) return;
+      if (current !== node && isDeferredCode(ts, current)) return;
       ts.forEachChild(current, visit);
     };
     visit(node);
@@ -135,6 +133,6 @@ class HandlerFacts {
 
   /** The body of a function of the program (this file or another, not a package) that a call runs. */
   private projectBody(call: TS.CallExpression | TS.NewExpression): TS.Node | undefined {
-    return this.engine.calleeBody(call)?.body;
+    return calleeBody(ts, this.program.checker, call)?.body;
   }
 }

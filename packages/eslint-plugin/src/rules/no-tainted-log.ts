@@ -2,9 +2,9 @@ import type * as TS from 'typescript';
 import { type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { describeOrigin, getTaintEngine, shorten, taintOptionsSchema, type Finding, type SourceKind, type TaintOptions } from '../taint/index.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
-import { reportMissingTypeInformation } from '../util/missing-type-information.js';
-import { typedServices } from '../util/typed-services.js';
-import { ts } from '../util/typescript.js';
+import { reportMissingTypeInformation } from '../program/missing-type-information.js';
+import { typedServices } from '../program/typed-services.js';
+import { ts } from '../program/typescript.js';
 
 export type Options = [TaintOptions];
 

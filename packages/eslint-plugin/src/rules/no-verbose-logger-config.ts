@@ -1,34 +1,17 @@
 import type * as TS from 'typescript';
 import { type TSESTree } from '@typescript-eslint/utils';
 import { relative } from 'node:path';
-import { getTaintEngine, type TaintEngine } from '../taint/index.js';
-import { skipOuter } from '../taint/syntax.js';
+import { loggerLibrary } from '../logging/libraries.js';
+import { programServices, type ProgramServices } from '../program/services.js';
+import { skipOuter } from '../util/syntax.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
-import { reportMissingTypeInformation } from '../util/missing-type-information.js';
-import { typedServices } from '../util/typed-services.js';
-import { ts } from '../util/typescript.js';
-import { calledDeclaration } from '../util/called-declaration.js';
+import { reportMissingTypeInformation } from '../program/missing-type-information.js';
+import { typedServices } from '../program/typed-services.js';
+import { ts } from '../program/typescript.js';
+import { calledDeclaration } from '../program/called-declaration.js';
 
 export type Options = [{ testFilePattern?: string }];
 export type MessageId = 'verboseLevel' | 'verboseDebugNamespaces' | 'missingTypeInformation';
-
-/** Levels below `info` per library: what records request payloads, prompts and tensors "for debugging". */
-const VERBOSE_LEVELS: Readonly<Record<string, ReadonlySet<string | number>>> = {
-  pino: new Set(['debug', 'trace']),
-  winston: new Set(['verbose', 'debug', 'silly']),
-  bunyan: new Set(['debug', 'trace', 20, 10]),
-  log4js: new Set(['debug', 'trace', 'all', 'DEBUG', 'TRACE', 'ALL']),
-  loglevel: new Set(['debug', 'trace', 'DEBUG', 'TRACE', 1, 0]),
-  consola: new Set([4, 5, 999]),
-};
-
-/** Factories whose options object sets the level, by library. */
-const FACTORIES: Readonly<Record<string, ReadonlySet<string>>> = {
-  pino: new Set(['pino', 'default', 'child']),
-  winston: new Set(['createLogger', 'configure', 'add']),
-  bunyan: new Set(['createLogger', 'child']),
-  consola: new Set(['createConsola', 'create']),
-};
 
 const DEFAULT_TEST_FILES = '(^|/)(tests?|__tests__|spec)/|\\.(test|spec)\\.[cm]?[jt]sx?$';
 
@@ -66,8 +49,7 @@ export default createRule<Options, MessageId>({
     if (testFiles.test(relative(context.cwd, context.filename).replaceAll('\\', '/'))) return {};
     const services = typedServices(context);
     if (services === undefined) return reportMissingTypeInformation(context);
-    const program = services.program;
-    const engine = getTaintEngine(ts, program, {});
+    const program = programServices(services.program);
     const report = (node: TS.Node, library: string, level: string | number): void => {
       context.report({ node: services.tsNodeToESTreeNodeMap.get<TSESTree.Node>(node), messageId: 'verboseLevel', data: { library, level: String(level) } });
     };
@@ -75,14 +57,14 @@ export default createRule<Options, MessageId>({
       CallExpression(node) {
         const call = services.esTreeNodeToTSNodeMap.get(node);
         if (isConditional(call)) return;
-        const library = libraryOf(engine, call);
+        const library = libraryOf(program, call);
         if (library === undefined) return;
         const method = calleeName(call);
         // `log.setLevel('debug')`, `log.enableAll()` (loglevel), `debug.enable('*')`.
         if (library === 'loglevel' && method === 'enableAll') report(call, library, 'trace');
         if (method === 'setLevel' || method === 'level') {
           const level = literal(call.arguments[0]);
-          if (level !== undefined && VERBOSE_LEVELS[library]?.has(level) === true) report(call.arguments[0] ?? call, library, level);
+          if (level !== undefined && isVerbose(library, level)) report(call.arguments[0] ?? call, library, level);
         }
         if (library === 'debug' && method === 'enable') {
           const value = literal(call.arguments[0]);
@@ -90,17 +72,17 @@ export default createRule<Options, MessageId>({
             context.report({ node: node.arguments[0] ?? node, messageId: 'verboseDebugNamespaces', data: { value } });
           }
         }
-        if (method !== undefined && FACTORIES[library]?.has(method) === true) {
+        if (method !== undefined && loggerLibrary(library)?.factories?.has(method) === true) {
           for (const argument of call.arguments) {
             const level = levelProperty(argument);
-            if (level !== undefined && VERBOSE_LEVELS[library]?.has(level.value) === true) report(level.node, library, level.value);
+            if (level !== undefined && isVerbose(library, level.value)) report(level.node, library, level.value);
           }
         }
         // log4js.configure({ categories: { default: { level: 'debug' } } })
         if (library === 'log4js' && method === 'configure') {
           const visit = (current: TS.Node): void => {
             const level = ts.isObjectLiteralExpression(current) ? levelProperty(current) : undefined;
-            if (level !== undefined && VERBOSE_LEVELS.log4js?.has(level.value) === true) report(level.node, library, level.value);
+            if (level !== undefined && isVerbose('log4js', level.value)) report(level.node, library, level.value);
             ts.forEachChild(current, visit);
           };
           call.arguments.forEach(visit);
@@ -119,26 +101,32 @@ export default createRule<Options, MessageId>({
         }
         // `logger.level = 'debug'` on a logger of a known library.
         if (target.name.text !== 'level') return;
-        const library = libraryOfType(engine, engine.checker.getTypeAtLocation(target.expression));
-        if (library !== undefined && VERBOSE_LEVELS[library]?.has(value) === true) report(assignment.right, library, value);
+        const library = libraryOfType(program, program.checker.getTypeAtLocation(target.expression));
+        if (library !== undefined && isVerbose(library, value)) report(assignment.right, library, value);
       },
     };
   },
 });
 
 /** The logging library a call belongs to, by where the called function is declared. */
-function libraryOf(engine: TaintEngine, call: TS.CallExpression): string | undefined {
-  const declaration = calledDeclaration(ts, engine.checker, call);
+function libraryOf(program: ProgramServices, call: TS.CallExpression): string | undefined {
+  const declaration = calledDeclaration(ts, program.checker, call);
   if (declaration === undefined) return undefined;
-  const key = engine.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
-  return key in VERBOSE_LEVELS || key === 'debug' ? key : undefined;
+  const key = program.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
+  const library = loggerLibrary(key);
+  return library?.verboseLevels !== undefined || library?.namespaces === true ? key : undefined;
 }
 
-function libraryOfType(engine: TaintEngine, type: TS.Type): string | undefined {
+function libraryOfType(program: ProgramServices, type: TS.Type): string | undefined {
   const declaration = (type.aliasSymbol ?? type.getSymbol())?.declarations?.[0];
   if (declaration === undefined) return undefined;
-  const key = engine.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
-  return key in VERBOSE_LEVELS ? key : undefined;
+  const key = program.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
+  return loggerLibrary(key)?.verboseLevels !== undefined ? key : undefined;
+}
+
+/** A level below `info` for the library (the logging table's `verboseLevels`). */
+function isVerbose(library: string, level: string | number): boolean {
+  return loggerLibrary(library)?.verboseLevels?.has(level) === true;
 }
 
 function calleeName(call: TS.CallExpression): string | undefined {

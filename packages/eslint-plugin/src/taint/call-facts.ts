@@ -1,38 +1,33 @@
 import type * as TS from 'typescript';
-import type { TaintEngine } from './engine.js';
-import { matchesSpecifier } from './specifiers.js';
-import { isNodeTypes, isTypeScriptLib } from './syntax.js';
-import { isErrorType } from './type-facts.js';
+import type { AnalysisContext } from './context.js';
+import { isNodeTypes, isTypeScriptLib } from '../util/syntax.js';
+import { isErrorType } from '../program/type-facts.js';
 
 // Calls the analysis treats specially, recognised by their declarations: the globals it models,
 // keyed hashes, `Error` constructions, and the functions the options name.
 
-export function isErrorConstruction(engine: TaintEngine, node: TS.NewExpression): boolean {
-  return isErrorType(engine.checker, engine.checker.getTypeAtLocation(node));
-}
-
-export function isConfigured(engine: TaintEngine, declaration: TS.Declaration, specifiers: readonly { readonly module?: string; readonly name: string }[]): boolean {
-  return specifiers.some((specifier) => matchesSpecifier(engine.ts, engine.matcher, declaration, specifier));
+export function isErrorConstruction(context: AnalysisContext, node: TS.NewExpression): boolean {
+  return isErrorType(context.checker, context.checker.getTypeAtLocation(node));
 }
 
 /** `crypto.createHmac(alg, key).update(x).digest()`: a keyed hash reveals nothing of `x`. */
-export function isKeyedHash(engine: TaintEngine, receiver: TS.Expression | undefined): boolean {
+export function isKeyedHash(context: AnalysisContext, receiver: TS.Expression | undefined): boolean {
   if (receiver === undefined) return false;
-  const symbol = engine.checker.getTypeAtLocation(receiver).getSymbol();
+  const symbol = context.checker.getTypeAtLocation(receiver).getSymbol();
   const declaration = symbol?.declarations?.[0];
   return symbol?.name === 'Hmac' && declaration !== undefined && isNodeTypes(declaration);
 }
 
-export function isObjectAssign(engine: TaintEngine, callee: TS.Expression): boolean {
-  return isGlobalCall(engine, callee, 'Object', 'assign');
+export function isObjectAssign(context: AnalysisContext, callee: TS.Expression): boolean {
+  return isGlobalCall(context, callee, 'Object', 'assign');
 }
 
 /** `String(…)`, `Object.keys(…)`: the global, not a user's function of the same name. */
-export function isGlobalCall(engine: TaintEngine, callee: TS.Expression, global: string, member?: string): boolean {
-  const { ts } = engine;
+export function isGlobalCall(context: AnalysisContext, callee: TS.Expression, global: string, member?: string): boolean {
+  const { ts } = context;
   const target = member === undefined ? callee : ts.isPropertyAccessExpression(callee) && callee.name.text === member ? callee.expression : undefined;
   if (target === undefined || !ts.isIdentifier(target) || target.text !== global) return false;
-  const declaration = engine.checker.getSymbolAtLocation(target)?.declarations?.[0];
+  const declaration = context.checker.getSymbolAtLocation(target)?.declarations?.[0];
   return declaration !== undefined && isTypeScriptLib(declaration);
 }
 
@@ -43,19 +38,19 @@ const ENCODERS: readonly (readonly [string, string?])[] = [['JSON', 'stringify']
  * Calls that make untrusted text safe in a log message: an encoding, or replacements that remove
  * both CR and LF (`s.replace(/[\r\n]/g, '')`, or a chain of two that remove one each).
  */
-export function isLineBreakSanitizer(engine: TaintEngine, call: TS.CallExpression): boolean {
-  const callee = engine.ts.isParenthesizedExpression(call.expression) ? call.expression.expression : call.expression;
-  if (ENCODERS.some(([global, member]) => isGlobalCall(engine, callee, global, member))) return true;
-  const removed = removedLineBreaks(engine, call, 0);
+export function isLineBreakSanitizer(context: AnalysisContext, call: TS.CallExpression): boolean {
+  const callee = context.ts.isParenthesizedExpression(call.expression) ? call.expression.expression : call.expression;
+  if (ENCODERS.some(([global, member]) => isGlobalCall(context, callee, global, member))) return true;
+  const removed = removedLineBreaks(context, call, 0);
   return removed.has('\r') && removed.has('\n');
 }
 
-function removedLineBreaks(engine: TaintEngine, call: TS.CallExpression, depth: number): Set<string> {
-  const { ts } = engine;
+function removedLineBreaks(context: AnalysisContext, call: TS.CallExpression, depth: number): Set<string> {
+  const { ts } = context;
   const removed = new Set<string>();
   const callee = call.expression;
   if (depth > 3 || !ts.isPropertyAccessExpression(callee) || !['replace', 'replaceAll'].includes(callee.name.text)) return removed;
-  if (!(engine.checker.getTypeAtLocation(callee.expression).flags & ts.TypeFlags.StringLike)) return removed;
+  if (!(context.checker.getTypeAtLocation(callee.expression).flags & ts.TypeFlags.StringLike)) return removed;
   const [pattern, replacement] = call.arguments;
   if (pattern === undefined || replacement === undefined || !ts.isStringLiteralLike(replacement) || /[\r\n]/.test(replacement.text)) return removed;
   const replaceAll = callee.name.text === 'replaceAll';
@@ -68,7 +63,7 @@ function removedLineBreaks(engine: TaintEngine, call: TS.CallExpression, depth: 
     removed.add(pattern.text);
   }
   const receiver = callee.expression;
-  if (ts.isCallExpression(receiver)) for (const lineBreak of removedLineBreaks(engine, receiver, depth + 1)) removed.add(lineBreak);
+  if (ts.isCallExpression(receiver)) for (const lineBreak of removedLineBreaks(context, receiver, depth + 1)) removed.add(lineBreak);
   return removed;
 }
 

@@ -1,18 +1,7 @@
 import type * as TS from 'typescript';
-import type { TaintEngine } from './engine.js';
+import type { AnalysisContext, ModelInputRoots } from './context.js';
 import { sourceLabel, type SourceLabel } from './labels.js';
-import { shortCallee, skipOuter } from './syntax.js';
-
-/**
- * A variable whose value reaches a model: logging it anywhere (before the inference as well as
- * after) logs a model input. `props` narrows it to some of its properties (`batch.inputs`).
- */
-export interface ModelInputRoot {
-  readonly label: SourceLabel;
-  readonly props: ReadonlySet<string> | 'whole';
-}
-
-export type ModelInputRoots = Map<TS.Symbol, ModelInputRoot>;
+import { shortCallee, skipOuter } from '../util/syntax.js';
 
 /**
  * Finds the model inputs of a scope (a file, or one function's body): what is passed to inference,
@@ -20,8 +9,8 @@ export type ModelInputRoots = Map<TS.Symbol, ModelInputRoot>;
  * what user functions pass on to those. Followed backwards through `const` definitions, so the
  * prompt that `ids = tokenizer.encode(prompt)` came from is an input too.
  */
-export function findModelInputs(engine: TaintEngine, scope: TS.Node, depth: number): ModelInputRoots {
-  const { ts, checker, matcher } = engine;
+export function findModelInputs(context: AnalysisContext, scope: TS.Node, depth: number): ModelInputRoots {
+  const { ts, checker, matcher } = context;
   const roots: ModelInputRoots = new Map();
   const followed = new Set<TS.Node>();
 
@@ -118,10 +107,10 @@ export function findModelInputs(engine: TaintEngine, scope: TS.Node, depth: numb
       }
       return;
     }
-    if (depth > engine.options.crossFileDepth) return;
-    const callee = engine.calleeBody(call);
+    if (depth > context.options.crossFileDepth) return;
+    const callee = context.calleeBody(call);
     if (callee === undefined) return;
-    const inputs = engine.modelInputParams(callee, depth + 1);
+    const inputs = context.modelInputParams(callee, depth + 1);
     if (inputs.size === 0) return;
     const label = sourceLabel('model-input', call, shortCallee(ts, call.expression));
     args.forEach((argument, index) => {

@@ -1,39 +1,22 @@
-import { userEntriesSchema, type JsonSchema, type UserEntry } from '@mlx-audit/catalogue';
+import { MLX_PACKAGE, type JsonSchema, type UserEntry } from '@mlx-audit/catalogue';
+import { matcherOptionsSchema, type MatcherOptions } from '../program/services.js';
+import { sinksSchema, type SinkOptions } from '../logging/options.js';
+import type { SinkSpecifier } from '../logging/sinks.js';
+import { functionSpecifierSchema, type FunctionSpecifier } from '../program/specifiers.js';
 import type { SourceKind } from './labels.js';
 
-/** A function by where it is declared: `{ module: 'pino', name: 'pino' }`, `{ name: 'getSecret' }`. */
-export interface FunctionSpecifier {
-  /** A package name, or a path relative to the project root; omitted, any module. */
-  readonly module?: string;
-  /** `fn`, `Class#method` or `Class.staticMethod`. */
-  readonly name: string;
-}
+export type { FunctionSpecifier } from '../program/specifiers.js';
 
-/** Methods of objects of a type: `{ type: 'AuditTrail', module: '@acme/audit', methods: ['record'] }`. */
-export interface TypeSinkSpecifier {
-  /** A package name or a path relative to the project root; omitted, any module. */
-  readonly module?: string;
-  /** The declared name of the class, interface or type alias. */
-  readonly type: string;
-  /** The methods that log; omitted, all of them. */
-  readonly methods?: readonly string[];
-}
-
-export interface TaintOptions {
+/** The options of the rules that follow data: the log calls (`sinks`) and the matcher's, and those of the analysis. */
+export interface TaintOptions extends SinkOptions, MatcherOptions {
   /** Case-insensitive pattern tested against names in snake_case (`accessToken` → `access_token`). */
   readonly secretNamePattern?: string;
   /** Calls whose results are secrets. */
   readonly sources?: readonly FunctionSpecifier[];
-  /** Extra log sinks: every argument of a call to one of these functions, or of these methods of a type, is logged. */
-  readonly sinks?: readonly (FunctionSpecifier | TypeSinkSpecifier)[];
   /** Calls whose results are safe to log whatever their arguments carry. */
   readonly sanitizers?: readonly FunctionSpecifier[];
   /** Report tainted values in `Error` messages and causes (whoever catches them may log them). */
   readonly checkErrorMessages?: boolean;
-  /** Your own MLX entry points (your `generate()` as inference): the catalogue's user entries. */
-  readonly entries?: readonly UserEntry[];
-  /** Packages that ship MLX's declarations besides `@frost-beta/mlx`. */
-  readonly mlxPackages?: readonly string[];
   /** How many calls deep the analysis follows functions into other files of the program. */
   readonly crossFileDepth?: number;
   /** Log injection only: generated text (model output) counts as untrusted. */
@@ -74,33 +57,6 @@ export const RUNTIME_SANITIZERS: readonly FunctionSpecifier[] = [
   { module: '@mlx-audit/runtime', name: 'pseudonymize' },
 ];
 
-const moduleSchema: JsonSchema = {
-  type: 'string',
-  minLength: 1,
-  description: 'A package name or a path relative to the project root; any module when omitted.',
-};
-
-const functionSpecifierSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    module: moduleSchema,
-    name: { type: 'string', minLength: 1, description: 'fn, Class#method or Class.staticMethod.' },
-  },
-};
-
-const typeSinkSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type'],
-  properties: {
-    module: moduleSchema,
-    type: { type: 'string', minLength: 1, description: 'The declared name of the class, interface or type alias.' },
-    methods: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'The methods that log; all when omitted.' },
-  },
-};
-
 /** The rule options' JSON schema, shared by the rules that use the taint engine. */
 export const taintOptionsSchema: Record<string, JsonSchema> = {
   secretNamePattern: {
@@ -108,22 +64,13 @@ export const taintOptionsSchema: Record<string, JsonSchema> = {
     description: 'Case-insensitive regular expression tested against identifier and property names in snake_case.',
   },
   sources: { type: 'array', items: functionSpecifierSchema, description: 'Calls whose results are secrets.' },
-  sinks: {
-    type: 'array',
-    items: { anyOf: [functionSpecifierSchema, typeSinkSchema] },
-    description: 'Extra log sinks (a function, or methods of a type): every argument is logged.',
-  },
+  sinks: sinksSchema,
   sanitizers: { type: 'array', items: functionSpecifierSchema, description: 'Calls whose results are safe to log.' },
   checkErrorMessages: {
     type: 'boolean',
     description: 'Report tainted values put into Error messages and causes, which whoever catches them may log.',
   },
-  entries: userEntriesSchema,
-  mlxPackages: {
-    type: 'array',
-    items: { type: 'string', minLength: 1 },
-    description: 'Packages that ship MLX declarations besides @frost-beta/mlx.',
-  },
+  ...matcherOptionsSchema,
   crossFileDepth: {
     type: 'integer',
     minimum: 0,
@@ -136,7 +83,7 @@ export const taintOptionsSchema: Record<string, JsonSchema> = {
 export interface ResolvedTaintOptions {
   readonly secretName: RegExp;
   readonly sources: readonly FunctionSpecifier[];
-  readonly sinks: readonly (FunctionSpecifier | TypeSinkSpecifier)[];
+  readonly sinks: readonly SinkSpecifier[];
   readonly sanitizers: readonly FunctionSpecifier[];
   readonly checkErrorMessages: boolean;
   readonly entries: readonly UserEntry[];
@@ -155,18 +102,9 @@ export function resolveTaintOptions(options: TaintOptions, policy: TaintPolicy =
     sanitizers: [...RUNTIME_SANITIZERS, ...(options.sanitizers ?? [])],
     checkErrorMessages: options.checkErrorMessages ?? false,
     entries: options.entries ?? [],
-    mlxPackages: ['@frost-beta/mlx', ...(options.mlxPackages ?? [])],
+    mlxPackages: [MLX_PACKAGE, ...(options.mlxPackages ?? [])],
     crossFileDepth: options.crossFileDepth ?? 3,
   };
   const key = JSON.stringify({ ...resolved, secretName: resolved.secretName.source, policy: [policy.name, ...policy.kinds] });
   return { ...resolved, policy, key };
-}
-
-/** `accessToken` → `access_token`, `APIKey` → `api_key`, `user-password` → `user_password`. */
-export function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toLowerCase();
 }

@@ -1,13 +1,5 @@
-import { createRequire } from 'node:module';
 import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
-
-/**
- * TypeScript, loaded as the CommonJS module it is. An ESM `import` of it would make Node scan its
- * 9 MB of source for export names (about half a second per ESLint process, and per worker under
- * `--concurrency`), although typescript-eslint has already required it: this is the same instance.
- */
-export const ts: typeof TS = checkedTypeScript(createRequire(import.meta.url)('typescript'));
 
 /**
  * The TypeScript module if it has the compiler API the rules use; otherwise one line saying which

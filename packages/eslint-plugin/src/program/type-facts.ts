@@ -1,6 +1,6 @@
 import type { CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
-import { isNodeTypes, isTypeScriptLib } from './syntax.js';
+import { isNodeTypes, isTypeScriptLib } from '../util/syntax.js';
 
 /** HTTP request types by the package declaring them: their contents are user data. */
 const REQUEST_TYPES: Readonly<Record<string, readonly string[]>> = {

@@ -24,3 +24,30 @@ export function isTypeScriptLib(node: TS.Node): boolean {
 export function isNodeTypes(node: TS.Node): boolean {
   return node.getSourceFile().fileName.includes('/node_modules/@types/node/');
 }
+
+/** Functions with bodies the analyses can follow and summarise. */
+export type FunctionLike =
+  | TS.FunctionDeclaration
+  | TS.FunctionExpression
+  | TS.ArrowFunction
+  | TS.MethodDeclaration
+  | TS.GetAccessorDeclaration
+  | TS.SetAccessorDeclaration
+  | TS.ConstructorDeclaration;
+
+export function isFunctionLike(ts: typeof TS, node: TS.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}
+
+/** Functions and classes defined in a piece of code run later, elsewhere: not part of what it runs. */
+export function isDeferredCode(ts: typeof TS, node: TS.Node): boolean {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node);
+}

@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 import type { Sink } from './sinks.js';
-import { skipOuter } from './syntax.js';
-import { isErrorType } from './type-facts.js';
+import { isErrorType } from '../program/type-facts.js';
+import { skipOuter } from '../util/syntax.js';
 
 // Where a log call's message string is. Untrusted text there can forge log lines (CWE-117);
 // in a structured field (pino's first object, winston's metadata, an inspected object) it is
@@ -58,6 +58,9 @@ export function messageParts(ts: typeof TS, checker: TS.TypeChecker, sink: Sink,
       }
       break;
     }
+    case 'event':
+      // An action name (an identifier, or replaced) and fields the runtime summarises: no message text.
+      return parts;
     case 'format':
       break;
   }

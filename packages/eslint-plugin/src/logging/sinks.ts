@@ -1,21 +1,14 @@
 import type { CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
-import type { FunctionSpecifier, TypeSinkSpecifier } from './options.js';
-import { matchesSpecifier, matchesTypeSink } from './specifiers.js';
-import { isNodeTypes, isTypeScriptLib, shortCallee, skipOuter } from './syntax.js';
-import { calledDeclaration } from '../util/called-declaration.js';
+import { calledDeclaration } from '../program/called-declaration.js';
+import { matchesSpecifier, matchesTypeSink, type FunctionSpecifier, type TypeSinkSpecifier } from '../program/specifiers.js';
+import { isNodeTypes, isTypeScriptLib, shortCallee, skipOuter } from '../util/syntax.js';
+import { CONSOLE_METHODS, LOG_METHODS, loggerLibrary, type SinkStyle } from './libraries.js';
 
-/**
- * How a log call turns its arguments into a line, which decides where a log message string is
- * and where structured fields are (for log injection):
- * - `format`: `util.format` style (console, debug, log4js…): string arguments are written as they
- *   are, the first one may hold `%s` placeholders; objects are inspected, their strings escaped.
- * - `fields-first`: pino and bunyan: an optional object of fields, then a message and its arguments.
- * - `fields-after`: winston: a message (after the level, for `log`), then metadata objects.
- * - `record`: the OpenTelemetry logs API: one record whose `body` is the message.
- * - `text`: the argument is the text written (`process.stdout.write`).
- */
-export type SinkStyle = 'format' | 'fields-first' | 'fields-after' | 'record' | 'text';
+export type { SinkStyle } from './libraries.js';
+
+/** An extra log call a rule is configured with: a function, or methods of a type. */
+export type SinkSpecifier = FunctionSpecifier | TypeSinkSpecifier;
 
 /** A call that writes its arguments to a log. */
 export interface Sink {
@@ -28,29 +21,6 @@ export interface Sink {
   readonly appendsExtra: boolean;
 }
 
-/** Loggers that take structured fields, by package. */
-const STYLE_BY_PACKAGE: Readonly<Record<string, SinkStyle>> = {
-  pino: 'fields-first',
-  bunyan: 'fields-first',
-  winston: 'fields-after',
-  '@opentelemetry/api-logs': 'record',
-};
-
-/** Loggers that drop arguments no placeholder asks for. */
-const DROPS_EXTRA = new Set(['pino', 'winston']);
-
-/** Packages whose loggers are recognised by the declarations of their methods (and `@types/…`). */
-const LOGGER_PACKAGES = new Set(['pino', 'winston', 'bunyan', 'log4js', 'loglevel', 'consola', 'debug', '@opentelemetry/api-logs', 'npmlog', 'signale']);
-
-/** Methods of those loggers that write (not `child`, `level` or `createLogger`). */
-const LOG_METHODS = new Set([
-  'trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'log', 'silly', 'verbose', 'http', 'notice',
-  'crit', 'critical', 'alert', 'emerg', 'emergency', 'success', 'fail', 'ready', 'start', 'box', 'emit', 'mark',
-]);
-
-/** `console` methods that print their arguments. */
-const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table', 'group', 'groupCollapsed', 'timeLog', 'assert', 'count', 'time', 'timeEnd']);
-
 /**
  * Finds log sinks by the declaration the call resolves to, so aliases (`const log = console.log`,
  * `const { info } = logger`) and child loggers are sinks too, and a user's `logger` object that is
@@ -60,7 +30,7 @@ export function sinkOfCall(
   ts: typeof TS,
   checker: TS.TypeChecker,
   matcher: CatalogueMatcher,
-  extraSinks: readonly (FunctionSpecifier | TypeSinkSpecifier)[],
+  extraSinks: readonly SinkSpecifier[],
   call: TS.CallExpression,
 ): Sink | undefined {
   const callee = skipOuter(ts, call.expression);
@@ -80,9 +50,9 @@ export function sinkOfCall(
     const named = ts.findAncestor(declaration, (node): node is TS.InterfaceDeclaration | TS.TypeAliasDeclaration => ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node));
     if (named !== undefined && /^DebugLogger(Function)?$/.test(named.name.text)) return { name, firstLogged: 0, style: 'format', appendsExtra: true };
   }
-  if (LOGGER_PACKAGES.has(moduleKey)) {
-    const style = STYLE_BY_PACKAGE[moduleKey] ?? 'format';
-    const appendsExtra = !DROPS_EXTRA.has(moduleKey);
+  const library = loggerLibrary(moduleKey);
+  if (library !== undefined) {
+    const { style, appendsExtra } = library;
     // pino's `logger.info` is a property of type LogFn; debug's logger is a callable Debugger.
     const method = member ?? (ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined);
     if (method !== undefined && LOG_METHODS.has(method)) return { name, firstLogged: 0, style, appendsExtra };

@@ -1,0 +1,41 @@
+import type * as TS from 'typescript';
+import type { ProgramServices } from '../program/services.js';
+import { ReachSearch } from '../program/reach-search.js';
+import { HELPER_DEPTH } from './events.js';
+import { sinkOfCall, type Sink, type SinkSpecifier } from './sinks.js';
+
+/**
+ * The log calls of one rule's configuration, over one program: what a call logs, and whether a
+ * piece of code logs, directly or through the program's functions up to HELPER_DEPTH calls deep.
+ */
+export class LogCalls {
+  private readonly reach: ReachSearch;
+
+  constructor(
+    private readonly services: Pick<ProgramServices, 'ts' | 'checker' | 'matcher'>,
+    /** Extra log calls: the rule's `sinks` option. */
+    private readonly configured: readonly SinkSpecifier[],
+  ) {
+    this.reach = this.search((node) => this.isLogCall(node));
+  }
+
+  /** The log call a call is: a logger's method, `console`, process output, or a configured sink. */
+  sinkOf(call: TS.CallExpression): Sink | undefined {
+    const { ts, checker, matcher } = this.services;
+    return sinkOfCall(ts, checker, matcher, this.configured, call);
+  }
+
+  isLogCall(node: TS.Node): boolean {
+    return this.services.ts.isCallExpression(node) && this.sinkOf(node) !== undefined;
+  }
+
+  /** Whether code runs a log call, itself or in a function of the program it calls. */
+  logs(node: TS.Node): boolean {
+    return this.reach.reaches(node);
+  }
+
+  /** A search through the program's functions as deep as the one for log calls, for another test (a `throw`, an MLX call). */
+  search(test: (node: TS.Node) => boolean): ReachSearch {
+    return new ReachSearch(this.services.ts, this.services.checker, test, HELPER_DEPTH);
+  }
+}

@@ -1,0 +1,66 @@
+import type * as TS from 'typescript';
+import { skipOuter } from '../util/syntax.js';
+import type { Frame } from './context.js';
+import { knownCallValue } from './known-calls.js';
+import { CLEAN, concreteOf, derive, union, type Taint } from './labels.js';
+import { mlxCallValue } from './mlx-calls.js';
+import { writeThroughMutators } from './mutators.js';
+import { reportLogCall } from './sink-reports.js';
+import { flowTypeLabels } from './sources.js';
+import { applySummary, summaryFor } from './summaries.js';
+import { CLEAN_VALUE, deepTaint, valueOf, type Value } from './value.js';
+
+/**
+ * A call, in the order its meaning is decided: a log call (sinks), a call known by what it is
+ * (sanitizers and sources), an MLX call (by its kind's traits), a mutator writing into its
+ * receiver, a function of the program (by its summary), and else what goes in may come out.
+ */
+export function evaluateCall(frame: Frame, node: TS.CallExpression): Value {
+  const { context } = frame;
+  const { ts } = context;
+  const callee = skipOuter(ts, node.expression);
+  const receiverNode = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? skipOuter(ts, callee.expression) : undefined;
+  const receiver = receiverNode === undefined || receiverNode.kind === ts.SyntaxKind.SuperKeyword ? undefined : frame.evaluate(receiverNode);
+  if (ts.isElementAccessExpression(callee)) frame.evaluate(callee.argumentExpression);
+  const receiverTaint = receiver === undefined ? CLEAN : deepTaint(receiver);
+
+  // Callbacks see what the receiver holds: `values.forEach(v => log(v))`, `p.then(v => log(v))`.
+  const args: Value[] = [];
+  let callbackReturns: Taint = CLEAN;
+  for (const argument of node.arguments) {
+    const inner = skipOuter(ts, argument);
+    if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) {
+      const summary = frame.analyzeNested(
+        inner,
+        inner.parameters.map(() => receiverTaint),
+      );
+      callbackReturns = union(callbackReturns, concreteOf(deepTaint(summary.returns)));
+      args.push(CLEAN_VALUE);
+    } else args.push(frame.evaluate(argument));
+  }
+  const argTaints = args.map((value) => deepTaint(value));
+
+  const sink = context.sinkOf(node);
+  if (sink !== undefined) {
+    reportLogCall(frame, node, sink, args);
+    return CLEAN_VALUE;
+  }
+  const known = knownCallValue(context, node, callee, receiverNode, args);
+  if (known !== undefined) return known;
+  const match = context.matcher.match(node);
+  if (match !== undefined) return mlxCallValue(context, node, match, receiverTaint, argTaints);
+  writeThroughMutators(frame, node, callee, receiverNode, argTaints);
+
+  const body = context.calleeBody(node);
+  if (body !== undefined) {
+    const summary = summaryFor(frame, body);
+    if (summary !== undefined) {
+      const result = applySummary(frame, node, body, summary, args);
+      return { ...result, taint: union(result.taint, flowTypeLabels(context, node), callbackReturns) };
+    }
+  }
+  // A function the analysis cannot see into: what goes in may come out, unless only a boolean does.
+  const resultType = context.checker.getTypeAtLocation(node);
+  if (resultType.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Never)) return CLEAN_VALUE;
+  return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), callbackReturns, flowTypeLabels(context, node)));
+}
