@@ -1,4 +1,4 @@
-import { BINDING_KINDS, parseUserEntries, type BindingKind, type UserEntry } from '@mlx-audit/catalogue';
+import { BINDING_KINDS, MLX_PACKAGE, parseUserEntries, type BindingKind, type UserEntry } from '@mlx-audit/catalogue';
 
 /** What a kind of binding publishes: an event per call, errors only, or nothing (not instrumented). */
 export type KindMode = 'event' | 'errors' | 'off';
@@ -91,7 +91,7 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>): { config:
     config: {
       modes,
       entries,
-      mlxPackages: ['@frost-beta/mlx', ...packages],
+      mlxPackages: [MLX_PACKAGE, ...packages],
       projectRoot: typeof projectRoot === 'string' ? projectRoot : undefined,
       warnings: warnings === true,
     },
