@@ -1,7 +1,7 @@
-import { BINDING_KINDS, MLX_PACKAGE, parseUserEntries, type BindingKind, type UserEntry } from '@mlx-audit/catalogue';
+import { BINDING_KINDS, KIND_TRAITS, MLX_PACKAGE, parseUserEntries, type BindingKind, type KindTraits, type UserEntry } from '@mlx-audit/catalogue';
 
 /** What a kind of binding publishes: an event per call, errors only, or nothing (not instrumented). */
-export type KindMode = 'event' | 'errors' | 'off';
+export type KindMode = KindTraits['defaultMode'];
 
 /** The plugin entry in `compilerOptions.plugins`: `{ "transform": "@mlx-audit/transformer", ... }`. */
 export interface TransformerConfig {
@@ -21,27 +21,13 @@ export interface TransformerConfig {
 }
 
 /**
- * Defaults: an audit trail of what matters (loads, saves, requests, compute, extraction), errors
- * only for the many small operations a forward pass is made of, nothing for metadata reads.
+ * Defaults, the catalogue's `KIND_TRAITS[kind].defaultMode`: an audit trail of what matters (loads,
+ * saves, requests, compute, extraction), errors only for the many small operations a forward pass
+ * is made of, nothing for metadata reads.
  */
-export const DEFAULT_KIND_MODES: Readonly<Record<BindingKind, KindMode>> = {
-  'model-load': 'event',
-  'model-save': 'event',
-  inference: 'event',
-  'layer-composition': 'errors',
-  evaluation: 'event',
-  transform: 'event',
-  'training-update': 'errors',
-  'tensor-creation': 'errors',
-  'tensor-operation': 'errors',
-  'data-extraction': 'event',
-  metadata: 'off',
-  'module-construction': 'errors',
-  'module-state': 'errors',
-  'runtime-config': 'errors',
-  constant: 'off',
-  utility: 'off',
-};
+export const DEFAULT_KIND_MODES: Readonly<Record<BindingKind, KindMode>> = Object.fromEntries(
+  (Object.keys(BINDING_KINDS) as BindingKind[]).map((kind) => [kind, KIND_TRAITS[kind].defaultMode]),
+) as Record<BindingKind, KindMode>;
 
 /** ts-patch's own keys in a plugin entry, not ours to validate. */
 const PLUGIN_KEYS = new Set(['transform', 'import', 'after', 'afterDeclarations', 'type', 'isEsm', 'transformProgram', 'name', 'resolvePathAliases']);

@@ -12,11 +12,12 @@ export type LeftAsWrittenReason = 'import' | 'super' | 'off' | 'instrumented-fil
  * exactly what the build instruments.
  */
 export type Decision =
-  | { readonly instrumented: true; readonly mode: 'event' | 'errors'; readonly reason?: undefined }
+  | { readonly instrumented: true; readonly mode: Exclude<KindMode, 'off'>; readonly reason?: undefined }
   | { readonly instrumented: false; readonly mode: 'off'; readonly reason: LeftAsWrittenReason; readonly why: string };
 
 /**
- * The decision for a call or `new` the catalogue matched. Left as written: `import(...)` (no call
+ * The decision for a call or `new` the catalogue matched, by the mode of its kind (the catalogue's
+ * `KIND_TRAITS[kind].defaultMode` unless configured: config.ts). Left as written: `import(...)` (no call
  * of a binding), `super(...)` (a derived constructor must call it directly, before `this`
  * exists), kinds configured `off`, and the calls of a file that imports the runtime already.
  */
