@@ -3,6 +3,7 @@ import { MLX_CATALOGUE } from './entries/index.js';
 import type { BindingKind } from './kinds.js';
 import type { CatalogueMatcher } from './matcher.js';
 import { remember } from './memo.js';
+import { targetSymbol } from './symbols.js';
 
 /**
  * The bindings that differentiate the function they are given (entries marked `differentiates`):
@@ -40,6 +41,15 @@ export interface Differentiation {
    * followed up to four callers. A function also called from anywhere else is not.
    */
   differentiated(fn: TS.SignatureDeclaration): boolean;
+  /**
+   * Whether a call runs a function that a gradient transform returned, so a differentiated
+   * computation runs while it runs: the callee is a gradient transform's call itself
+   * (`mx.grad(f)(x)`), or a `const` (or a `readonly` property) initialised with one
+   * (`const lossAndGrad = nn.valueAndGrad(model, fn); lossAndGrad(x, y)`), of this file or
+   * imported. Whatever the callee's function calls, from any file, runs under the transform: the
+   * transformer marks such a call a training scope, which lexical analysis cannot see through.
+   */
+  callsTransformed(call: TS.CallExpression): boolean;
 }
 
 /**
@@ -49,6 +59,7 @@ export interface Differentiation {
  */
 export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, matcher: Pick<CatalogueMatcher, 'match'>): Differentiation {
   const answers = new WeakMap<TS.Node, boolean>();
+  const transformedCalls = new WeakMap<TS.Node, boolean>();
   const identifiersByFile = new WeakMap<TS.SourceFile, ReadonlyMap<string, readonly TS.Identifier[]>>();
 
   const isGradientTransformCall = (node: TS.Node): boolean => {
@@ -119,6 +130,19 @@ export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, ma
     return result;
   };
 
+  /** The declaration a callee names: a variable or a property, through import and export aliases. */
+  const transformedBinding = (callee: TS.Expression): boolean => {
+    const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    const declaration = name === undefined ? undefined : targetSymbol(ts, checker, name)?.valueDeclaration;
+    if (declaration === undefined || !isReadonlyBinding(ts, declaration) || declaration.initializer === undefined) return false;
+    return isGradientTransformCall(skipOuterExpressions(ts, declaration.initializer));
+  };
+  const callsTransformed = (call: TS.CallExpression): boolean =>
+    remember(transformedCalls, call, () => {
+      const callee = skipOuterExpressions(ts, call.expression);
+      return isGradientTransformCall(callee) || transformedBinding(callee);
+    });
+
   const differentiated = (fn: TS.SignatureDeclaration): boolean => remember(answers, fn, () => differentiatedWithin(fn, 0, new Set()));
   const inDifferentiated = (node: TS.Node): boolean => {
     const fn = enclosingFunction(ts, node);
@@ -128,7 +152,33 @@ export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, ma
     phaseOf: (node, kind) => (FORWARD_PASS_KINDS.has(kind) && inDifferentiated(node) ? 'training' : undefined),
     inDifferentiated,
     differentiated,
+    callsTransformed,
   };
+}
+
+/**
+ * A binding that keeps the value it was initialised with: a `const`, or a `readonly` property
+ * declared with its value (a constructor may still assign it: then the call is a training scope
+ * that may run something else, which only labels that something's forward passes training).
+ */
+function isReadonlyBinding(ts: typeof TS, declaration: TS.Declaration): declaration is TS.VariableDeclaration | TS.PropertyDeclaration {
+  if (ts.isPropertyDeclaration(declaration)) return declaration.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ReadonlyKeyword) === true;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  return isConstList(ts, declaration.parent);
+}
+
+/** `const` declarations, not `using` ones (whose value is disposed of). */
+function isConstList(ts: typeof TS, list: TS.Node): list is TS.VariableDeclarationList {
+  return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0 && (list.flags & ts.NodeFlags.Using) === 0;
+}
+
+/** The expression inside parentheses and type-only wrappers (`as`, `!`, `satisfies`, `<T>x`). */
+function skipOuterExpressions(ts: typeof TS, node: TS.Expression): TS.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+    current = current.expression;
+  }
+  return current;
 }
 
 /** The innermost function whose body (or parameter list) holds `node`; undefined at module level or in a class field or static block. */
@@ -154,7 +204,7 @@ function localName(ts: typeof TS, fn: TS.SignatureDeclaration): TS.Identifier | 
   const declaration = fn.parent;
   if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== fn || !ts.isIdentifier(declaration.name)) return undefined;
   const list = declaration.parent;
-  if (!ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0 || (list.flags & ts.NodeFlags.Using) !== 0) return undefined;
+  if (!isConstList(ts, list)) return undefined;
   return ts.isVariableStatement(list.parent) && isExported(ts, list.parent) ? undefined : declaration.name;
 }
 

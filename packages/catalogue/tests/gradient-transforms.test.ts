@@ -111,3 +111,97 @@ describe('which forward passes are training, lexically', () => {
     expect(differentiation.phaseOf(sum, 'tensor-operation')).toBeUndefined();
   });
 });
+
+// Each call is told apart by the comment in its arguments.
+const STEPS = `import { core as mx, nn } from '@frost-beta/mlx';
+
+export class Net extends nn.Module {
+  layer = new nn.Linear(2, 1);
+  override forward(x: mx.array): mx.array { return this.layer.forward(x); }
+}
+export const model = new Net();
+export const loss = (input: mx.array) => mx.mean(model.forward(input));
+export const lossAndGrad = nn.valueAndGrad(model, loss);
+`;
+
+const CALLS = `import { core as mx, nn } from '@frost-beta/mlx';
+import { lossAndGrad as imported, loss, model } from './steps.js';
+import * as steps from './steps.js';
+
+const x = mx.ones([4, 2]);
+const g = mx.grad(loss);
+const vg = (mx.valueAndGrad(loss));
+const twice = mx.grad(mx.grad((v: mx.array) => mx.sum(mx.square(v))));
+const compiled = mx.compile(loss);
+let reassignable = mx.grad(loss);
+const copy = g;
+function take(fn: (input: mx.array) => mx.array) { return fn; }
+
+class Trainer {
+  readonly step = nn.valueAndGrad(model, loss);
+  mutable = nn.valueAndGrad(model, loss);
+  run() { return [this.step(x /* readonly property */), this.mutable(x /* mutable property */)]; }
+}
+
+g(x /* const grad */);
+vg(x /* parenthesised initialiser */);
+(g as typeof g)(x /* callee as */);
+imported(x /* imported */);
+steps.lossAndGrad(x /* namespace import */);
+twice(x /* nested */);
+mx.grad(loss)(x /* called at once */);
+nn.valueAndGrad(model, loss)(x /* nn, at once */);
+new Trainer().run();
+
+compiled(x /* compiled */);
+reassignable(x /* let */);
+copy(x /* const of a const */);
+take(loss)(x /* not a transform */);
+loss(x /* the loss itself */);
+mx.grad(loss);
+`;
+
+describe('calls of a function that a gradient transform returned: training scopes', () => {
+  const project = createProject({ 'steps.ts': STEPS, 'calls.ts': CALLS }, { compilerOptions: { strict: false } });
+  const sourceFile = project.program.getSourceFile(join(VIRTUAL_ROOT, 'calls.ts'));
+  const differentiation = createDifferentiation(ts, project.program.getTypeChecker(), project.matcher);
+  const scopes = new Map<string, boolean>();
+  const visit = (node: ts.Node): void => {
+    // The label in the call's own parentheses, not in its callee's.
+    const label = ts.isCallExpression(node) ? /^\([^()]*\/\* (.+) \*\/\)$/.exec(node.getText().slice(node.expression.getEnd() - node.getStart()))?.[1] : undefined;
+    if (label !== undefined && ts.isCallExpression(node)) scopes.set(label, differentiation.callsTransformed(node));
+    ts.forEachChild(node, visit);
+  };
+  if (sourceFile !== undefined) visit(sourceFile);
+
+  it('are calls of a const or readonly binding initialised with a gradient transform, in the file or imported, or of the transform at once', () => {
+    expect(Object.fromEntries(scopes)).toEqual({
+      'readonly property': true,
+      'mutable property': false,
+      'const grad': true,
+      'parenthesised initialiser': true,
+      'callee as': true,
+      imported: true,
+      'namespace import': true,
+      nested: true,
+      'called at once': true,
+      'nn, at once': true,
+      compiled: false,
+      let: false,
+      'const of a const': false,
+      'not a transform': false,
+      'the loss itself': false,
+    });
+  });
+
+  it('the call of the transform itself is no training scope: it only makes the function', () => {
+    let transform: ts.CallExpression | undefined;
+    const find = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && node.getText() === 'mx.grad(loss)' && ts.isExpressionStatement(node.parent)) transform = node;
+      ts.forEachChild(node, find);
+    };
+    if (sourceFile !== undefined) find(sourceFile);
+    expect(transform).toBeDefined();
+    if (transform !== undefined) expect(differentiation.callsTransformed(transform)).toBe(false);
+  });
+});

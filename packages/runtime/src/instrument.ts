@@ -68,6 +68,8 @@ export function iterable(value: unknown, name: string): Iterable<unknown> {
   return { [Symbol.iterator]: () => Reflect.apply(method, value, []) as Iterator<unknown> };
 }
 
+export { training } from './call-context.js';
+
 /** The items of a spread argument, iterated where the spread stands (see `INSTRUMENT_FUNCTIONS.spread`). */
 export function spread(...items: unknown[]): unknown[] {
   return items;

@@ -6,7 +6,7 @@ import type { RedactionSettings } from './settings.js';
 
 // The JSON line of a call's event, written straight from the record. Most of an event is the
 // same for every call of a site (action, code location, kind, callee, service name): that JSON
-// is made once per site, outcome and configuration, and only what changes is written per call,
+// is made once per site, outcome, phase and configuration, and only what changes is written per call,
 // without building the event object first. The line is the one `toJsonLine(buildCallEvent(…))`
 // gives, byte for byte (tests/line.test.ts checks it): this is the hot path of the line sinks
 // (stderr, file), which never ask for the event object.
@@ -31,12 +31,15 @@ interface SiteFragments {
   readonly middle: string;
 }
 
-interface SiteLines {
-  success?: SiteFragments;
-  failure?: SiteFragments;
-}
+/** A site's fragments by outcome and phase (a forward pass runs in a training scope or not): see `variantOf`. */
+type SiteLines = (SiteFragments | undefined)[];
 
 const fragmentsBySite = new WeakMap<Site, SiteLines>();
+
+/** The index of a record's fragments among its site's: success or failure, in a training scope or not. */
+function variantOf(record: CallRecord): number {
+  return (record.failed ? 1 : 0) + (record.phase === 'training' ? 2 : 0);
+}
 
 /** `"key":value,…` of some fields of an event, escaped as in a line. */
 function members(event: EventDraft, keys: readonly string[]): string {
@@ -47,13 +50,14 @@ function members(event: EventDraft, keys: readonly string[]): string {
 }
 
 function fragmentsOf(record: CallRecord, settings: RedactionSettings): SiteFragments {
-  const { site, failed } = record;
+  const { site } = record;
   let lines = fragmentsBySite.get(site);
   if (lines === undefined) {
-    lines = {};
+    lines = [undefined, undefined, undefined, undefined];
     fragmentsBySite.set(site, lines);
   }
-  const cached = failed ? lines.failure : lines.success;
+  const variant = variantOf(record);
+  const cached = lines[variant];
   if (cached?.settings === settings) return cached;
   // Made from the event itself, so they hold exactly what it holds.
   const event = buildCallEvent(record, settings);
@@ -63,8 +67,7 @@ function fragmentsOf(record: CallRecord, settings: RedactionSettings): SiteFragm
     process: `,${members(event, ['process.pid', 'service.name'])}`,
     middle: `,${members(event, SITE_KEYS)}`,
   };
-  if (failed) lines.failure = fragments;
-  else lines.success = fragments;
+  lines[variant] = fragments;
   return fragments;
 }
 

@@ -4,7 +4,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../src/configure.js';
 import type { Site } from '../src/contract.js';
-import { call, construct } from '../src/instrument.js';
+import { call, construct, training } from '../src/instrument.js';
 import { captureSink, nextTurn, parsedLines, testSite, type CaptureSink } from './support/capture.js';
 
 const PHASES = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
@@ -121,6 +121,70 @@ describe('call', () => {
       expect(served).toMatchObject({ 'gen_ai.operation.name': 'inference', 'mlx.kind': 'inference', 'code.function': 'predict' });
       expect(served).not.toHaveProperty('mlx.phase');
     }
+  });
+
+  it('labels a forward pass `training` while a training scope runs, from any site, and restores the scope however it ends (#13, point 6)', async () => {
+    // A site no analysis marked: the forward pass of a loss function that validation calls too.
+    const forward = testSite({ id: 'nn.Module#forward', kind: 'inference', fn: 'meanSquaredError' });
+    const layer = testSite({ id: 'nn.Linear#forward', kind: 'layer-composition', mode: 'errors', fn: 'Regressor#forward' });
+    const operation = testSite({ id: 'core.add', kind: 'tensor-operation', fn: 'meanSquaredError' });
+    const failure = new RangeError('inside the transformed function');
+    const seen: unknown[] = [];
+    const watch = (message: unknown): void => {
+      seen.push((message as { phase: unknown }).phase);
+    };
+    diagnosticsChannel.subscribe('tracing:mlx-audit:inference:end', watch);
+    let resolveLater: (value: number) => void = () => undefined;
+    let later: Promise<unknown> = Promise.resolve();
+    try {
+      call(forward, undefined, () => 1, []);
+      // The value the scope's call returns, as it is.
+      const returned = { step: 1 };
+      expect(training(() => call(forward, undefined, () => returned, []))).toBe(returned);
+      // Nested scopes (a gradient of a gradient): the inner one ending leaves the outer one open.
+      training(() => {
+        training(() => call(forward, undefined, () => 3, []));
+        call(forward, undefined, () => 4, []);
+        call(operation, undefined, () => 5, []);
+        // A promise settles after the scope has ended: decided when the call started.
+        later = call(forward, undefined, () => new Promise<number>((resolve) => (resolveLater = resolve)), []) as Promise<unknown>;
+      });
+      // A throw in the scope: the same error object, and the scope is closed behind it.
+      let thrown: unknown;
+      try {
+        training(() => call(layer, undefined, () => { throw failure; }, []));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBe(failure);
+      call(forward, undefined, () => 7, []);
+      resolveLater(8);
+      await later;
+    } finally {
+      diagnosticsChannel.unsubscribe('tracing:mlx-audit:inference:end', watch);
+    }
+    flushAuditLog();
+    await nextTurn();
+    const labels = (events: Record<string, unknown>[]): unknown[][] =>
+      events.map((event) => [event['mlx.callee'], event['error.type'] ?? event['mlx.result'], event['gen_ai.operation.name'], event['mlx.phase']]);
+    // In the order they were recorded: the promise's call when it settled, after the scope.
+    const number = { type: 'number' };
+    const expected = [
+      ['nn.Module#forward', number, 'inference', undefined],
+      ['nn.Module#forward', { type: 'object', count: 1 }, 'training', 'training'],
+      ['nn.Module#forward', number, 'training', 'training'],
+      ['nn.Module#forward', number, 'training', 'training'],
+      ['core.add', number, 'tensor-operation', undefined],
+      ['nn.Linear#forward', 'RangeError', 'training', 'training'],
+      ['nn.Module#forward', number, 'inference', undefined],
+      ['nn.Module#forward', number, 'training', 'training'],
+    ];
+    // The event objects, and the lines written from the same records (their pieces cached by phase).
+    expect(labels(sink.events)).toEqual(expected);
+    expect(labels(parsedLines(sink))).toEqual(expected);
+    // Subscribers see it on the context, even where the site says nothing.
+    expect(seen).toEqual([undefined, 'training', 'training', 'training', 'training', undefined]);
+    expect(forward.phase).toBeUndefined();
   });
 
   it('publishes start and end for a synchronous call, in that order, on the channel of its kind', () => {

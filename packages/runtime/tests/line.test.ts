@@ -47,12 +47,15 @@ function record(index: number, settings: RedactionSettings = redactionSettings()
   const pick = <T>(items: readonly T[], salt: number): T => items[(index * 7 + salt) % items.length] as T;
   const failed = index % 3 === 0;
   const correlation = index % 2 === 0 ? { requestId: `request-${CONTROL}`, clientId: 'c1', traceId: 't'.repeat(32), spanId: 's'.repeat(16) } : {};
+  const site = pick(SITES, 0);
   return {
-    site: pick(SITES, 0),
+    site,
     sequence: index + 1,
     startTime: 1000 + index * 13.37,
     endTime: 1000 + index * 13.37 + (index % 5) * 0.123,
     failed,
+    // A forward pass in a training scope, or not: the same site's line, in either phase.
+    phase: site.phase ?? (site.kind === 'inference' && index % 2 === 1 ? 'training' : undefined),
     receiver: index % 4 === 0 ? undefined : pick(SUMMARIES, 1),
     args: SUMMARIES.slice(0, index % SUMMARIES.length),
     result: failed ? undefined : pick(SUMMARIES, 2),

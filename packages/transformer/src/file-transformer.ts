@@ -6,9 +6,10 @@ import { decide, importsRuntime, isProjectSource } from './decide.js';
 import { warning, type DiagnosticSink } from './diagnostics.js';
 import { propertyName, uniqueName } from './names.js';
 import { chainCalls, isOutermostChain, isSimpleOptionalCall, lowerChain, lowerParenthesisedChainCall, type ChainVisitor } from './optional-chain.js';
-import { inParameterScope, iterableOf, rewriteCall, rewriteGuardedMethodCall, rewriteNew, skipParenthesesAndTypes, type RewriteContext } from './rewrite.js';
+import { inParameterScope, inTrainingScope, iterableOf, rewriteCall, rewriteGuardedMethodCall, rewriteNew, skipParenthesesAndTypes, type RewriteContext } from './rewrite.js';
 import { commonJsImportNames } from './commonjs-names.js';
 import { describeSite, v8Name, type EmittedName } from './sites.js';
+import { isTrainingScope } from './training-scope.js';
 
 /** What a file's transformation shares: built once per program. */
 export interface ProgramContext {
@@ -28,8 +29,9 @@ export interface ProgramContext {
 
 /**
  * Instruments one file: every call or `new` the catalogue resolves to an MLX binding whose kind is
- * not `off` is rewritten (see `rewrite.ts`), each site gets a module-level descriptor, and the
- * runtime is imported once. Declaration files, packages and files already instrumented are
+ * not `off` is rewritten (see `rewrite.ts`), each site gets a module-level descriptor, each call
+ * of a function a gradient transform returned runs as a training scope (see `training-scope.ts`),
+ * and the runtime is imported once. Declaration files, packages and files already instrumented are
  * returned as they are.
  */
 export function transformFile(program: ProgramContext, context: TS.TransformationContext, sourceFile: TS.SourceFile): TS.SourceFile {
@@ -113,7 +115,14 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   // Temporaries of a call in a parameter's default or a field's initialiser live in an arrow called in place (see rewrite.ts).
   const scoped = (node: TS.Node, rewrite: () => TS.Expression): TS.Expression => (initialisedInPlace(ts, node) ? inParameterScope(rc, rewrite) : rewrite());
 
+  // Calls of functions a gradient transform returned run as training scopes, whatever else is rewritten in them.
+  let trainingScopes = 0;
   const visit = (node: TS.Node): TS.Node => {
+    if (!ts.isCallExpression(node) || !isTrainingScope(ts, node, program.differentiation, config.modes)) return visitNode(node);
+    trainingScopes++;
+    return ts.setTextRange(inTrainingScope(rc, visitNode(node) as TS.Expression), node);
+  };
+  const visitNode = (node: TS.Node): TS.Node => {
     if (ts.isDeleteExpression(node) && needsLowering(node.expression)) {
       const chain = node.expression;
       return scoped(node, () => lowerChain(rc, chain, chainVisitor, (end) => factory.createDeleteExpression(end), factory.createTrue()));
@@ -159,7 +168,7 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   };
 
   const statements = ts.visitLexicalEnvironment(sourceFile.statements, visit, context);
-  if (sites.length === 0) return ts.factory.updateSourceFile(sourceFile, statements);
+  if (sites.length === 0 && trainingScopes === 0) return ts.factory.updateSourceFile(sourceFile, statements);
 
   // After directives ('use strict') and imports, so the sites exist before any code that runs.
   const prologueEnd = statements.findIndex((statement) => !ts.isImportDeclaration(statement) && !isDirective(ts, statement));

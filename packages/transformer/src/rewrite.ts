@@ -188,6 +188,17 @@ export function iterableOf(rc: RewriteContext, value: TS.Expression, name: strin
   return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.iterable)), undefined, [value, factory.createStringLiteral(name)]);
 }
 
+/**
+ * `__mlxa.training(() => call)`: the call of a function a gradient transform returned, run as a
+ * training scope (see training-scope.ts for why an arrow keeps what it observes).
+ */
+export function inTrainingScope(rc: RewriteContext, call: TS.Expression): TS.Expression {
+  const { ts } = rc;
+  const factory = rc.context.factory;
+  const run = factory.createArrowFunction(undefined, undefined, [], undefined, factory.createToken(ts.SyntaxKind.EqualsGreaterThanToken), call);
+  return factory.createCallExpression(factory.createPropertyAccessExpression(rc.runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.training)), undefined, [run]);
+}
+
 /** `__mlxa.invoke(fn, thisArg, ...args)`: `fn` called with `this`, reading nothing from it. */
 export function invokeCall(rc: RewriteContext, fn: TS.Expression, thisArg: TS.Expression, args: readonly TS.Expression[]): TS.Expression {
   const { ts } = rc;

@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
+import { afterAll } from 'vitest';
 import mlxAuditTransformer from '../src/index.js';
 
 /** Virtual files live here, so `@frost-beta/mlx` and `@mlx-audit/runtime` resolve from the package. */
@@ -62,4 +65,24 @@ export function compile(
   const result = program.emit(undefined, undefined, undefined, false, { before });
   diagnostics.push(...result.diagnostics);
   return { js, dts, diagnostics };
+}
+
+/**
+ * A folder beside the tests (so packages resolve from the package's node_modules), an ES module
+ * package, for the emitted JavaScript a test file runs; removed after that file's tests.
+ */
+export function scratchDirectory(name: string): string {
+  const directory = join(dirname(fileURLToPath(import.meta.url)), name);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, 'package.json'), JSON.stringify({ type: 'module' }));
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+  return directory;
+}
+
+/** Runs a script with Node, with these environment variables added, and what it printed. */
+export function runScript(file: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

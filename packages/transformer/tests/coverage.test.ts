@@ -35,10 +35,15 @@ describe('the plan lists the sites the transformer instruments, no more, no fewe
     expect(fixtures.map((path) => path.slice(FIXTURES.length + 1))).toEqual(expect.arrayContaining(['inference-service/tsconfig.audited.json', 'training/tsconfig.audited.json']));
   });
 
-  it.each(fixtures.map((path) => ({ fixture: path.slice(FIXTURES.length + 1), path })))('$fixture', ({ path }) => {
-    const { plan, planned, emitted, build } = coverageOf(path);
+  // The calls each training script runs as training scopes: lossAndGrad(…) in its training loop.
+  const TRAINING_SCOPES: Readonly<Record<string, number>> = { 'training/tsconfig.audited.json': 1, 'inference-service/tsconfig.audited.json': 1 };
+
+  it.each(fixtures.map((path) => ({ fixture: path.slice(FIXTURES.length + 1), path })))('$fixture', ({ fixture, path }) => {
+    const { plan, planned, emitted, build, trainingScopes } = coverageOf(path);
     expect(build).toEqual({ status: 0, output: '' });
     expect(emitted).toEqual(planned);
+    expect(trainingScopes.emitted).toBe(trainingScopes.planned);
+    expect(trainingScopes.planned).toBe(TRAINING_SCOPES[fixture] ?? trainingScopes.planned);
     expect(planned.length).toBeGreaterThan(0);
     expect(plan.instrumented).toBe(planned.length);
     expect(plan.found).toBe(plan.sites.length);
@@ -105,9 +110,10 @@ describe('on the differential corpus, every call form the language has', () => {
     { name: `${project.name}, defaults`, tsconfig: project.tsconfig.defaults },
   ]);
   it.each(builds)('$name: the plan lists the emitted sites, and leaves only super(...) as written', ({ tsconfig: path }) => {
-    const { plan, planned, emitted, build } = coverageOf(path);
+    const { plan, planned, emitted, build, trainingScopes } = coverageOf(path);
     expect(build.status).toBe(0);
     expect(emitted).toEqual(planned);
+    expect(trainingScopes.emitted).toBe(trainingScopes.planned);
     expect(planned.length).toBeGreaterThan(500);
     const reasons = new Set(plan.leftAsWritten.map((site) => site.why));
     // Kinds off by configuration (the defaults' metadata, constants, utilities) are the user's choice; otherwise only super(...).

@@ -24,6 +24,8 @@ export interface Coverage {
   readonly planned: readonly string[];
   /** The same, read from the `site({...})` descriptors of the emitted JavaScript, sorted. */
   readonly emitted: readonly string[];
+  /** How many training scopes the plan lists, and how many `training(() => …)` calls were emitted. */
+  readonly trainingScopes: { readonly planned: number; readonly emitted: number };
   /** What tspc printed and its exit status, to explain a difference. */
   readonly build: { readonly status: number | null; readonly output: string };
 }
@@ -43,11 +45,13 @@ export function coverageOf(tsconfig: string): Coverage {
   const outDir = mkdtempSync(join(tmpdir(), 'mlxa-coverage-'));
   try {
     const built = spawnSync(process.execPath, [TSPC, '-p', tsconfig, '--outDir', outDir], { cwd, encoding: 'utf8', timeout: 120_000 });
-    const emitted = emittedFiles(outDir).flatMap((file) => siteDescriptors(readFileSync(file, 'utf8')));
+    const instrumentation = emittedFiles(outDir).map((file) => runtimeCalls(readFileSync(file, 'utf8')));
+    const emitted = instrumentation.flatMap(({ sites }) => sites);
     return {
       plan,
       planned: plan.sites.filter((site) => site.instrumented).map(key).sort(),
       emitted: emitted.map(key).sort(),
+      trainingScopes: { planned: plan.trainingScopes.length, emitted: instrumentation.reduce((sum, { trainingScopes }) => sum + trainingScopes, 0) },
       build: { status: built.status, output: built.stdout + built.stderr },
     };
   } finally {
@@ -63,13 +67,14 @@ function emittedFiles(directory: string): string[] {
 
 /**
  * The descriptors of `<runtime>.site({ ... })`, where `<runtime>` is bound to the instrument
- * module (`import * as` in ESM, `require` in CommonJS). Read from the syntax tree: the values are
- * literals by construction.
+ * module (`import * as` in ESM, `require` in CommonJS), and the number of `<runtime>.training(…)`
+ * calls. Read from the syntax tree: the values are literals by construction.
  */
-export function siteDescriptors(javascript: string): { file: string; line: number; column: number; id: string; mode: string }[] {
+export function runtimeCalls(javascript: string): { sites: { file: string; line: number; column: number; id: string; mode: string }[]; trainingScopes: number } {
   const source = ts.createSourceFile('emitted.js', javascript, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const runtimeNames = new Set<string>();
   const descriptors: { file: string; line: number; column: number; id: string; mode: string }[] = [];
+  let trainingScopes = 0;
   const requiresRuntime = (node: ts.Node): boolean =>
     (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.some((argument) => ts.isStringLiteral(argument) && argument.text === INSTRUMENT_MODULE)) ||
     (ts.forEachChild(node, requiresRuntime) ?? false);
@@ -79,13 +84,12 @@ export function siteDescriptors(javascript: string): { file: string; line: numbe
       if (bindings !== undefined && ts.isNamespaceImport(bindings)) runtimeNames.add(bindings.name.text);
     }
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined && requiresRuntime(node.initializer)) runtimeNames.add(node.name.text);
-    if (
-      ts.isCallExpression(node) &&
-      ts.isPropertyAccessExpression(node.expression) &&
-      ts.isIdentifier(node.expression.expression) &&
-      runtimeNames.has(node.expression.expression.text) &&
-      node.expression.name.text === 'site'
-    ) {
+    const runtimeFunction =
+      ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && runtimeNames.has(node.expression.expression.text)
+        ? node.expression.name.text
+        : undefined;
+    if (runtimeFunction === 'training') trainingScopes++;
+    if (ts.isCallExpression(node) && runtimeFunction === 'site') {
       const [argument] = node.arguments;
       if (argument === undefined || !ts.isObjectLiteralExpression(argument)) throw new Error(`A site without a literal descriptor: ${node.getText(source)}`);
       const fields = new Map<string, string>();
@@ -104,5 +108,5 @@ export function siteDescriptors(javascript: string): { file: string; line: numbe
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return descriptors;
+  return { sites: descriptors, trainingScopes };
 }

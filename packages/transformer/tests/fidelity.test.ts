@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from './compile.js';
+import { describe, expect, it } from 'vitest';
+import { compile, runScript as run, scratchDirectory } from './compile.js';
 
 // Issue #12, defects 1 to 3, each as it was observed: a program built with and without the
 // transformer, run on real MLX, must observe the same `this`, the same `Function.length`, and the
@@ -79,19 +77,8 @@ attempt('delete through chain', () => { const o: { a?: { b: number } } | undefin
 console.log(JSON.stringify(out));
 `;
 
-const directory = join(fileURLToPath(new URL('.', import.meta.url)), '.fidelity');
-
-function run(file: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 describe('the observable behaviour of instrumented calls (issue #12, defects 1 to 3)', () => {
-  mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, 'package.json'), JSON.stringify({ type: 'module' }));
-  afterAll(() => {
-    rmSync(directory, { recursive: true, force: true });
-  });
+  const directory = scratchDirectory('.fidelity');
   const plain = compile({ 'main.ts': PROGRAM }, { instrument: false });
   // Every kind in event mode, so that every instrumented call writes an event.
   const everyKind = Object.fromEntries(['tensor-operation', 'tensor-creation', 'layer-composition', 'data-extraction', 'inference'].map((kind) => [kind, 'event']));

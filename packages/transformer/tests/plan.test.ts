@@ -17,8 +17,10 @@ describe('mlx-audit plan', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as Plan;
-    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'problems', 'sites']);
+    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'problems', 'sites', 'trainingScopes']);
     expect(report.problems).toEqual([]);
+    // The training step's call of the function nn.valueAndGrad returned runs as a training scope.
+    expect(report.trainingScopes).toEqual([{ file: 'src/train.ts', line: 44, column: 27, fn: 'train', callee: 'lossAndGrad' }]);
     expect(report.project).toBe('test-fixtures/inference-service/tsconfig.audited.json');
     const { sites } = report;
     expect(sites.find((site) => site.id === 'core.load')).toMatchObject({ kind: 'model-load', mode: 'event', instrumented: true, file: 'src/checkpoint.ts', fn: 'readSafetensors', args: ['path'] });

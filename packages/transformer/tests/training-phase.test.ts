@@ -96,5 +96,12 @@ describe('forward passes of training steps (issue #13, point 6)', () => {
       [null, 'inference', 'training'],
     ]);
     expect(plan === undefined ? '' : renderPlanTable(plan)).toMatch(/\| `nn\.Module#forward` \| inference \(training\) \| every call \| loss \|/);
+    // The calls of the functions nn.valueAndGrad and mx.grad returned run as training scopes.
+    expect(plan?.trainingScopes.map((scope) => [scope.line, scope.callee, scope.fn])).toEqual([
+      [25, 'lossAndGrad', null],
+      [30, 'gradient', null],
+    ]);
+    expect(plan === undefined ? '' : renderPlanTable(plan)).toContain('2 calls run a function a gradient transform returned, as a training scope');
+    expect(js.match(/\.training\(\(\) =>/g)).toHaveLength(2);
   });
 });

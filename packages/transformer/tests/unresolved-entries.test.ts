@@ -70,7 +70,7 @@ describe('mlx-audit plan with an entry that matches nothing', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as Plan;
-    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'problems', 'sites']);
+    expect(Object.keys(report)).toEqual(['project', 'found', 'instrumented', 'leftAsWritten', 'problems', 'sites', 'trainingScopes']);
     expect(report.problems).toEqual([
       { id: 'typo.module', module: './src/genrate.ts', name: 'generate', reason: 'module-not-found', message: expect.stringContaining(MODULE_LINE) as unknown },
       { id: 'typo.name', module: './src/generate.ts', name: 'generte', reason: 'name-not-declared', message: NAME_LINE },

@@ -42,6 +42,14 @@ export function renderPlanTable(plan: Plan): string {
     '',
     `${plan.found} MLX call sites found: ${plan.instrumented} instrumented (${event} log every call, ${errors} log errors only), ${plan.leftAsWritten.length} left as written.`,
   );
+  if (plan.trainingScopes.length > 0) {
+    const count = plan.trainingScopes.length === 1 ? '1 call runs' : `${plan.trainingScopes.length} calls run`;
+    lines.push(
+      '',
+      `${count} a function a gradient transform returned, as a training scope: the forward passes it runs, in any file, are labelled training:`,
+      ...plan.trainingScopes.map((scope) => `- ${scope.file}:${scope.line}:${scope.column} \`${scope.callee}(…)\` in ${scope.fn ?? '(module)'}`),
+    );
+  }
   if (plan.problems.length > 0) {
     const count = plan.problems.length === 1 ? '1 configured entry matches' : `${plan.problems.length} configured entries match`;
     lines.push('', `${count} nothing:`, ...plan.problems.map((problem) => `- ${problem.message}`));
