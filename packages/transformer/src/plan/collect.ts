@@ -6,7 +6,8 @@ import type { SiteDescriptor } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import { resolveConfig, type KindMode, type ResolvedConfig } from '../config.js';
 import { decide, isProjectSource } from '../decide.js';
-import { describeSite } from '../sites.js';
+import { describeSite, enclosingFunctionName, v8Name } from '../sites.js';
+import { isTrainingScope } from '../training-scope.js';
 import { planProblemOf, type PlanProblem } from '../unresolved-entries.js';
 
 /** One MLX call site of a project, as the transformer will instrument it, or leave it. */
@@ -16,6 +17,20 @@ export interface PlannedSite extends Omit<SiteDescriptor, 'mode'> {
   readonly instrumented: boolean;
   /** Why the call is left as written (only then). */
   readonly why?: string;
+}
+
+/**
+ * A call of a function that a gradient transform returned (`lossAndGrad(x, y)`), which the
+ * transformer runs as a training scope: the forward passes it runs are labelled training.
+ */
+export interface PlannedTrainingScope {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The enclosing function, or null at module level. */
+  readonly fn: string | null;
+  /** The function called, as V8 names it (`lossAndGrad`, `this.step`). */
+  readonly callee: string;
 }
 
 /** What `mlx-audit plan --json` prints for a project. */
@@ -29,6 +44,8 @@ export interface Plan {
   /** Configured entries that match nothing in the program (a mistyped module or name), with what to fix. */
   readonly problems: readonly PlanProblem[];
   readonly sites: readonly PlannedSite[];
+  /** The calls run as training scopes (`__mlxa.training(() => …)`). */
+  readonly trainingScopes: readonly PlannedTrainingScope[];
 }
 
 const PACKAGE_NAME = '@mlx-audit/transformer';
@@ -71,15 +88,21 @@ function isThisTransformer(transform: string, projectDir: string): boolean {
  * the descriptor the transformer writes, or why it writes none: what a security reviewer signs off.
  * And the configured entries that match nothing, whose calls are none of these.
  */
-export function collectSites(ts: typeof TS, program: TS.Program, config: ResolvedConfig): { sites: PlannedSite[]; problems: PlanProblem[] } {
+export function collectSites(ts: typeof TS, program: TS.Program, config: ResolvedConfig): { sites: PlannedSite[]; problems: PlanProblem[]; trainingScopes: PlannedTrainingScope[] } {
   const root = normalisePath(config.projectRoot ?? program.getCurrentDirectory());
   const matcher = createMatcher(ts, program, { entries: config.entries, mlxPackages: config.mlxPackages, projectRoot: root });
   const differentiation = createDifferentiation(ts, program.getTypeChecker(), matcher);
   const sites: PlannedSite[] = [];
+  const trainingScopes: PlannedTrainingScope[] = [];
   for (const sourceFile of program.getSourceFiles()) {
     if (!isProjectSource(sourceFile)) continue;
     const file = relativePath(root, sourceFile.fileName);
     const visit = (node: TS.Node): void => {
+      // The transformer asks the same function (file-transformer.ts).
+      if (ts.isCallExpression(node) && isTrainingScope(ts, node, differentiation, config.modes)) {
+        const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+        trainingScopes.push({ file, line: line + 1, column: character + 1, fn: enclosingFunctionName(ts, node), callee: v8Name(ts, node.expression, undefined) });
+      }
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
         const match = matcher.match(node);
         if (match !== undefined) {
@@ -93,13 +116,13 @@ export function collectSites(ts: typeof TS, program: TS.Program, config: Resolve
     };
     visit(sourceFile);
   }
-  return { sites, problems: matcher.unresolvedEntries().map(planProblemOf) };
+  return { sites, problems: matcher.unresolvedEntries().map(planProblemOf), trainingScopes };
 }
 
 /** The plan of a project: its sites and the counts a reviewer checks first. */
-export function planOf(project: string, sites: readonly PlannedSite[], problems: readonly PlanProblem[] = []): Plan {
+export function planOf(project: string, sites: readonly PlannedSite[], problems: readonly PlanProblem[] = [], trainingScopes: readonly PlannedTrainingScope[] = []): Plan {
   const leftAsWritten = sites.flatMap(({ file, line, column, id, why }) => (why === undefined ? [] : [{ file, line, column, id, why }]));
-  return { project, found: sites.length, instrumented: sites.length - leftAsWritten.length, leftAsWritten, problems, sites };
+  return { project, found: sites.length, instrumented: sites.length - leftAsWritten.length, leftAsWritten, problems, sites, trainingScopes };
 }
 
 /**
@@ -118,6 +141,6 @@ export function planProject(
   const { config, problems } = resolveConfig(pluginEntryOf(parsed.options, dirname(resolve(configPath))));
   if (problems.length > 0) return { problems };
   const program = ts.createProgram(parsed.fileNames, parsed.options);
-  const { sites, problems: unresolved } = collectSites(ts, program, { ...config, projectRoot: config.projectRoot ?? resolve(configPath, '..') });
-  return { plan: planOf(relative(process.cwd(), resolve(configPath)).replaceAll('\\', '/'), sites, unresolved) };
+  const { sites, problems: unresolved, trainingScopes } = collectSites(ts, program, { ...config, projectRoot: config.projectRoot ?? resolve(configPath, '..') });
+  return { plan: planOf(relative(process.cwd(), resolve(configPath)).replaceAll('\\', '/'), sites, unresolved, trainingScopes) };
 }
