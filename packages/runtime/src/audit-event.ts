@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { AUDIT_KINDS } from './catalogue-tables.js';
 import { ensureConfigured } from './configure.js';
 import { currentCorrelation } from './context.js';
 import { ownData } from './describe.js';
@@ -6,7 +7,6 @@ import { summarizeError } from './errors.js';
 import { reportOnce } from './internal-report.js';
 import { locate, pathSummary, shownPath } from './location.js';
 import { admit, enqueue, hasSinks, nextSequence, recordBytes } from './pipeline.js';
-import { AUDIT_KINDS } from './recorder.js';
 import { redactionSettings, type RedactionSettings } from './settings.js';
 import { summarize } from './summarize.js';
 import type { Summary } from './summary.js';

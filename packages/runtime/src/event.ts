@@ -1,3 +1,4 @@
+import { COMPUTING_KINDS, ecsClassification, FILE_KINDS, FORWARD_PASS_KINDS } from './catalogue-tables.js';
 import type { Site } from './contract.js';
 import type { ErrorSummary } from './errors.js';
 import type { RedactionSettings } from './settings.js';
@@ -20,8 +21,6 @@ export interface CallRecord extends Correlation {
   readonly startTime: number;
   readonly endTime: number;
   readonly failed: boolean;
-  /** `training` for a forward pass of a training step, by its site or its training scope (`CallContext.phase`). */
-  readonly phase: 'training' | undefined;
   readonly receiver: Summary | undefined;
   readonly args: readonly Summary[];
   readonly result: Summary | undefined;
@@ -51,31 +50,9 @@ export interface ManualRecord extends Correlation {
 export const ECS_VERSION = '8.11.0';
 export const DROPPED_ACTION = 'mlx-audit.dropped';
 
-/** ECS `event.category` and `event.type` per kind (ECS allows these pairs for `api`, `file`, `configuration`). */
-const ECS_CLASSIFICATION: Readonly<Record<string, readonly [category: string, type: string]>> = {
-  'model-load': ['file', 'access'],
-  'model-save': ['file', 'creation'],
-  inference: ['api', 'access'],
-  'layer-composition': ['api', 'access'],
-  evaluation: ['api', 'info'],
-  transform: ['api', 'creation'],
-  'training-update': ['api', 'change'],
-  'tensor-creation': ['api', 'creation'],
-  'tensor-operation': ['api', 'access'],
-  'data-extraction': ['api', 'access'],
-  metadata: ['api', 'info'],
-  'module-construction': ['api', 'creation'],
-  'module-state': ['api', 'change'],
-  'runtime-config': ['configuration', 'change'],
-  constant: ['api', 'info'],
-  utility: ['api', 'info'],
-};
-
 const DEFAULT_CLASSIFICATION = ['api', 'access'] as const;
 const MANUAL_CLASSIFICATION = ['api', 'info'] as const;
-const INFERENCE_KINDS = new Set(['inference', 'layer-composition']);
 const PID = process.pid;
-const FILE_KINDS = new Set(['model-load', 'model-save']);
 
 /**
  * An event as the builders make it: every key present, in its fixed order, and `undefined` where
@@ -92,7 +69,7 @@ export type EventDraft = Readonly<Record<string, JsonValue | undefined>>;
  */
 export function buildCallEvent(record: CallRecord, settings: RedactionSettings): EventDraft {
   const { site, failed, error } = record;
-  const [category, type] = ECS_CLASSIFICATION[site.kind] ?? DEFAULT_CLASSIFICATION;
+  const [category, type] = ecsClassification(site.kind) ?? DEFAULT_CLASSIFICATION;
   return {
     '@timestamp': isoTime(record.startTime),
     'ecs.version': ECS_VERSION,
@@ -110,14 +87,14 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'client.id': record.clientId,
     'trace.id': record.traceId,
     'span.id': record.spanId,
-    'gen_ai.operation.name': operationName(record),
+    'gen_ai.operation.name': operationName(site),
     'gen_ai.provider.name': 'mlx',
     'code.filepath': site.file,
     'code.lineno': site.line,
     'code.column': site.column,
     'code.function': site.fn ?? undefined,
     'mlx.kind': site.kind,
-    'mlx.phase': record.phase,
+    'mlx.phase': site.phase,
     'mlx.binding': site.id,
     'mlx.callee': site.callee,
     'mlx.receiver': record.receiver,
@@ -133,13 +110,12 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
 }
 
 /**
- * `gen_ai.operation.name`: `training` for a forward pass of a training step (found in training
- * code, or run in a training scope), `inference` for any other forward pass (a request, or a
- * layer of a model in one), else the kind.
+ * `gen_ai.operation.name`: `training` for a forward pass the transformer found in training code,
+ * `inference` for any other forward pass (a request, or a layer of a model in one), else the kind.
  */
-function operationName(record: CallRecord): string {
-  if (record.phase === 'training') return 'training';
-  return INFERENCE_KINDS.has(record.site.kind) ? 'inference' : record.site.kind;
+function operationName(site: Site): string {
+  if (site.phase === 'training') return 'training';
+  return FORWARD_PASS_KINDS.has(site.kind) ? 'inference' : site.kind;
 }
 
 // The fields below are computed by these helpers, shared with the line writer (line.ts), so the
@@ -157,7 +133,7 @@ export function filePathOf(record: CallRecord): string | undefined {
 
 /** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
 export function buildManualEvent(record: ManualRecord, settings: RedactionSettings): EventDraft {
-  const [category, type] = (record.kind === undefined ? undefined : ECS_CLASSIFICATION[record.kind]) ?? MANUAL_CLASSIFICATION;
+  const [category, type] = (record.kind === undefined ? undefined : ecsClassification(record.kind)) ?? MANUAL_CLASSIFICATION;
   const { source, error } = record;
   const failed = record.outcome === 'failure';
   return {
@@ -226,7 +202,7 @@ export function isoTime(performanceTime: number): string {
  * tensors measured graph building, not compute (`true`); an evaluation measured compute (`false`).
  */
 export function lazinessOf(kind: string, result: Summary | undefined): boolean | undefined {
-  if (kind === 'evaluation') return false;
+  if (COMPUTING_KINDS.has(kind)) return false;
   return holdsTensors(result) ? true : undefined;
 }
 

@@ -27,5 +27,6 @@ export {
   type Site,
   type SiteArgumentRole,
   type SiteDescriptor,
+  type SiteKind,
   type SiteMode,
 } from './contract.js';

@@ -1,5 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { CallContext } from './call-context.js';
+import { AUDIT_KINDS } from './catalogue-tables.js';
 import { knownChannels, watchNewChannels, type AuditChannel } from './channels.js';
 import { currentCorrelation } from './context.js';
 import { refusedInsideSink } from './dispatch.js';
@@ -9,9 +10,6 @@ import { admit, enqueue, nextSequence, recordBytes } from './pipeline.js';
 import { redactionSettings } from './settings.js';
 import { MAX_ARGUMENTS, summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
 import { describeThrown } from './describe-thrown.js';
-
-/** Kinds whose every call is an audit event, kept even when the buffer is full. */
-export const AUDIT_KINDS: ReadonlySet<string> = new Set(['model-load', 'model-save']);
 
 /**
  * The runtime's own subscriber. It listens to `end` (synchronous calls), `asyncEnd` (settled
@@ -54,7 +52,6 @@ function record(context: CallContext): void {
       startTime: context.startTime,
       endTime,
       failed,
-      phase: context.phase,
       receiver: summarizeReceiver(context.self, site.receiver, settings),
       args: summarizeArguments(context.args, site.args, settings),
       result: failed ? undefined : summarize(context.result, undefined, settings),

@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { METADATA_ROLES } from './catalogue-tables.js';
 import type { SiteArgumentRole } from './contract.js';
 import { constructorName, isObjectLike, ownData } from './describe.js';
 import { constantSummary } from './json.js';
@@ -7,11 +8,6 @@ import { keyedDigest, type RedactionSettings } from './settings.js';
 import type { Summary } from './summary.js';
 import { dtypeName, isDtype, isTensor, readShape, summarizeTensor } from './tensor.js';
 
-/**
- * Roles whose numbers and booleans describe the call rather than carry data. The catalogue gives
- * them to MLX's own parameters, and to a user entry's only where its declaration says so.
- */
-const METADATA_ROLES: ReadonlySet<SiteArgumentRole> = new Set(['shape', 'axis', 'dtype', 'stream', 'option']);
 
 /** How many shapes a list of tensors shows, and how many arguments an event summarises. */
 const LISTED_ITEMS = 8;

@@ -1,3 +1,4 @@
+import { MLX_PACKAGE } from './catalogue-tables.js';
 import { constructorName, inheritsFrom, readProperty } from './describe.js';
 import { constantSummary } from './json.js';
 import { alreadyLoaded, resolveOptional } from './optional-module.js';
@@ -19,7 +20,6 @@ interface MlxClasses {
   readonly dtypePrototype: object | undefined;
 }
 
-const MLX_PACKAGE = '@frost-beta/mlx';
 const MAX_DIMENSIONS = 32;
 
 // undefined: not looked up yet; null: MLX cannot be resolved from here.
