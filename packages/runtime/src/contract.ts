@@ -53,6 +53,13 @@ export const INSTRUMENT_FUNCTIONS = {
    * the MLX call it came from (`mx.ones is not a function or its return value is not iterable`).
    */
   iterable: 'iterable',
+  /**
+   * `training(() => call)`: runs the call of a function that a gradient transform returned
+   * (`lossAndGrad(x, y)` after `const lossAndGrad = nn.valueAndGrad(model, loss)`) as a training
+   * scope: a forward pass recorded while it runs, from whatever file, is a training step
+   * (`AuditCallContext.phase`). Returns what the call returns; restores the scope when it throws.
+   */
+  training: 'training',
 } as const;
 
 /** What each event kind publishes: an event per call, errors only, or nothing (not instrumented). */
@@ -167,4 +174,11 @@ export interface AuditCallContext {
   readonly asynchronous: boolean;
   /** `performance.now()` when the call started. */
   readonly startTime: number;
+  /**
+   * `training` for a forward pass (`inference` or `layer-composition` kind) of a training step: its
+   * site says so (`site.phase`, found in the source), or it ran inside a call of a function that a
+   * gradient transform returned (a training scope, see `INSTRUMENT_FUNCTIONS.training`). Decided
+   * when the call starts. Undefined otherwise.
+   */
+  readonly phase: 'training' | undefined;
 }

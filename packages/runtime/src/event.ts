@@ -21,6 +21,8 @@ export interface CallRecord extends Correlation {
   readonly startTime: number;
   readonly endTime: number;
   readonly failed: boolean;
+  /** `training` for a forward pass of a training step, by its site or its training scope (`CallContext.phase`). */
+  readonly phase: 'training' | undefined;
   readonly receiver: Summary | undefined;
   readonly args: readonly Summary[];
   readonly result: Summary | undefined;
@@ -87,14 +89,14 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'client.id': record.clientId,
     'trace.id': record.traceId,
     'span.id': record.spanId,
-    'gen_ai.operation.name': operationName(site),
+    'gen_ai.operation.name': operationName(record),
     'gen_ai.provider.name': 'mlx',
     'code.filepath': site.file,
     'code.lineno': site.line,
     'code.column': site.column,
     'code.function': site.fn ?? undefined,
     'mlx.kind': site.kind,
-    'mlx.phase': site.phase,
+    'mlx.phase': record.phase,
     'mlx.binding': site.id,
     'mlx.callee': site.callee,
     'mlx.receiver': record.receiver,
@@ -110,12 +112,13 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
 }
 
 /**
- * `gen_ai.operation.name`: `training` for a forward pass the transformer found in training code,
- * `inference` for any other forward pass (a request, or a layer of a model in one), else the kind.
+ * `gen_ai.operation.name`: `training` for a forward pass of a training step (found in training
+ * code, or run in a training scope), `inference` for any other forward pass (a request, or a
+ * layer of a model in one), else the kind.
  */
-function operationName(site: Site): string {
-  if (site.phase === 'training') return 'training';
-  return FORWARD_PASS_KINDS.has(site.kind) ? 'inference' : site.kind;
+function operationName(record: CallRecord): string {
+  if (record.phase === 'training') return 'training';
+  return FORWARD_PASS_KINDS.has(record.site.kind) ? 'inference' : record.site.kind;
 }
 
 // The fields below are computed by these helpers, shared with the line writer (line.ts), so the

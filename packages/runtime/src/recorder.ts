@@ -52,6 +52,7 @@ function record(context: CallContext): void {
       startTime: context.startTime,
       endTime,
       failed,
+      phase: context.phase,
       receiver: summarizeReceiver(context.self, site.receiver, settings),
       args: summarizeArguments(context.args, site.args, settings),
       result: failed ? undefined : summarize(context.result, undefined, settings),
