@@ -1,9 +1,10 @@
 import type { FunctionSpecifier } from '../program/specifiers.js';
 
 /**
- * The runtime's audit helper, `auditEvent(action, fields)`: an event for
- * require-mlx-event-logging whatever else is configured. Known by its catalogue-style specifier,
- * never by loading the runtime.
+ * The runtime's audit helper, `auditEvent(action, fields)`: a log call for every rule whatever
+ * else is configured (an event for require-mlx-event-logging, logging for no-silent-mlx-catch);
+ * it redacts what it records, so the taint rules report nothing that reaches it. Known by its
+ * specifier, never by loading the runtime.
  */
 export const RUNTIME_EVENT_CALLS: readonly FunctionSpecifier[] = [{ module: '@mlx-audit/runtime', name: 'auditEvent' }];
 

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { calledDeclaration } from '../program/called-declaration.js';
 import { matchesSpecifier, matchesTypeSink, type FunctionSpecifier, type TypeSinkSpecifier } from '../program/specifiers.js';
 import { isNodeTypes, isTypeScriptLib, shortCallee, skipOuter } from '../util/syntax.js';
+import { RUNTIME_EVENT_CALLS } from './events.js';
 import { CONSOLE_METHODS, LOG_METHODS, loggerLibrary, type SinkStyle } from './libraries.js';
 
 export type { SinkStyle } from './libraries.js';
@@ -19,12 +20,18 @@ export interface Sink {
   readonly style: SinkStyle;
   /** Arguments beyond the format string's placeholders are appended to the message (`util.format`), not dropped (pino, winston). */
   readonly appendsExtra: boolean;
+  /**
+   * What it records is summarised and redacted before it is written (the runtime's `auditEvent`):
+   * a log call for every "does this code log" question, but nothing that reaches it leaks.
+   */
+  readonly redacts?: boolean;
 }
 
 /**
  * Finds log sinks by the declaration the call resolves to, so aliases (`const log = console.log`,
  * `const { info } = logger`) and child loggers are sinks too, and a user's `logger` object that is
- * no logger is not.
+ * no logger is not. The one notion of a log call: every rule asks it (the runtime's `auditEvent`
+ * included, and the rule's configured `sinks`).
  */
 export function sinkOfCall(
   ts: typeof TS,
@@ -60,6 +67,10 @@ export function sinkOfCall(
       return { name, firstLogged: 0, style, appendsExtra };
     }
     return undefined;
+  }
+  // The runtime's events count as logging for every rule, whatever else is configured.
+  if (RUNTIME_EVENT_CALLS.some((specifier) => matchesSpecifier(ts, matcher, declaration, specifier))) {
+    return { name, firstLogged: 0, style: 'event', appendsExtra: true, redacts: true };
   }
   for (const specifier of extraSinks) {
     if ('type' in specifier) {

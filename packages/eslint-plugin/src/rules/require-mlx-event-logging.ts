@@ -1,7 +1,6 @@
 import type * as TS from 'typescript';
 import { KIND_TRAITS, type BindingKind, type BindingMatch } from '@mlx-audit/catalogue';
 import { TSESLint, TSESTree, type JSONSchema } from '@typescript-eslint/utils';
-import { RUNTIME_EVENT_CALLS } from '../logging/events.js';
 import { LogCalls } from '../logging/log-calls.js';
 import { sinksSchema } from '../logging/options.js';
 import type { SinkSpecifier } from '../logging/sinks.js';
@@ -80,7 +79,7 @@ export default createRule<Options, MessageId>({
     const program = programServices(services.program, matcherOptions);
     const { checker, matcher } = program;
     const kinds = new Set<string>(kindOption ?? DEFAULT_TRIGGER_KINDS);
-    const logCalls = new LogCalls(program, [...RUNTIME_EVENT_CALLS, ...(eventCallOption ?? [])]);
+    const logCalls = new LogCalls(program, eventCallOption ?? []);
     const { sourceCode } = context;
 
     const triggerOf = (call: TS.CallExpression): BindingMatch | undefined => {

@@ -6,6 +6,32 @@ const ruleTester = createRuleTesterWithTypes();
 ruleTester.run('no-silent-mlx-catch', rule, {
   valid: [
     {
+      name: 'the handler records an audit event with the runtime’s auditEvent (logging, for every rule)',
+      code: `
+import { core as mx } from '@frost-beta/mlx';
+import { auditEvent } from '@mlx-audit/runtime';
+export function load(path: string): unknown {
+  try {
+    return mx.load(path);
+  } catch (error) {
+    auditEvent('model.load', { source: path, error });
+    return undefined;
+  }
+}
+`,
+    },
+    {
+      name: 'the promise handler records an audit event through a helper',
+      code: `
+import { core as mx } from '@frost-beta/mlx';
+import { auditEvent as audit } from '@mlx-audit/runtime';
+function failed(error: unknown): void { audit('model.inference', { outcome: 'failure', error }); }
+export function run(): Promise<unknown> {
+  return Promise.resolve().then(() => mx.ones([2]).tolist()).catch((error: unknown) => failed(error));
+}
+`,
+    },
+    {
       name: 'the handler logs the failure',
       code: `
 import { core as mx } from '@frost-beta/mlx';
@@ -115,6 +141,22 @@ export const total = Promise.resolve([1, 2]).then((data) => mx.array(data).sum()
     },
   ],
   invalid: [
+    {
+      name: 'a function of the program named auditEvent is not the runtime’s: the catch is silent',
+      code: `
+import { core as mx } from '@frost-beta/mlx';
+function auditEvent(action: string): string { return action; }
+export function load(path: string): unknown {
+  try {
+    return mx.load(path);
+  } catch {
+    auditEvent('model.load');
+    return undefined;
+  }
+}
+`,
+      errors: [{ messageId: 'silentCatch', line: 7, column: 5 }],
+    },
     {
       name: 'an empty catch around a model load',
       code: `

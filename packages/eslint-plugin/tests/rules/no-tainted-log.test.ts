@@ -426,6 +426,18 @@ export function handler(ctx: Context): void {
 ruleTester.run('no-tainted-log: sinks', rule, {
   valid: [
     {
+      name: 'the runtime’s auditEvent is a log call that redacts what it records: nothing reaches the log',
+      code: `
+import { core as mx } from '@frost-beta/mlx';
+import { auditEvent } from '@mlx-audit/runtime';
+export function load(path: string, apiKey: string): mx.array {
+  const weights = mx.ones([2]);
+  auditEvent('model.load', { source: path, data: { apiKey, weights } });
+  return weights;
+}
+`,
+    },
+    {
       name: "extra sinks by type: a type of that name in another module is not one",
       code: `
 interface AuditTrail { record(...values: unknown[]): void }
