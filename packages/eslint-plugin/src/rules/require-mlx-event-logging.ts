@@ -2,8 +2,7 @@ import type * as TS from 'typescript';
 import { KIND_TRAITS, type BindingKind, type BindingMatch } from '@mlx-audit/catalogue';
 import { TSESLint, TSESTree, type JSONSchema } from '@typescript-eslint/utils';
 import { LogCalls } from '../logging/log-calls.js';
-import { sinksSchema } from '../logging/options.js';
-import type { SinkSpecifier } from '../logging/sinks.js';
+import { configuredSinks, deprecatedSinksSchema, sinksSchema, type DeprecatedSinkOptions } from '../logging/options.js';
 import { reportMissingTypeInformation } from '../program/missing-type-information.js';
 import { calleeBody } from '../program/callee-body.js';
 import { matcherOptionsSchema, programServices, type MatcherOptions } from '../program/services.js';
@@ -17,9 +16,9 @@ import { EventSuggester, isSideEffectFree } from './require-mlx-event-logging/su
 import { DEFAULT_TRIGGER_KINDS, functionName, TRIGGER_KINDS, wordingOf } from './require-mlx-event-logging/triggers.js';
 
 export type Options = [
-  MatcherOptions & {
+  MatcherOptions &
+    DeprecatedSinkOptions & {
     readonly kinds?: readonly BindingKind[];
-    readonly eventCalls?: readonly SinkSpecifier[];
     readonly sameFileCallers?: boolean;
     readonly requireSource?: boolean;
   },
@@ -56,7 +55,8 @@ export default createRule<Options, MessageId>({
             uniqueItems: true,
             description: 'The kinds of MLX call that need a log event (default: model-load and inference).',
           },
-          eventCalls: { ...sinksSchema, description: 'Calls that count as a log event besides the built-in loggers and auditEvent.' },
+          sinks: { ...sinksSchema, description: 'Calls that count as a log event besides the built-in loggers and auditEvent.' },
+          eventCalls: deprecatedSinksSchema('sinks'),
           sameFileCallers: {
             type: 'boolean',
             description: 'Whether a function is covered when every call of it in the same file is covered by an event of its caller (default true).',
@@ -75,11 +75,11 @@ export default createRule<Options, MessageId>({
     if (typed === undefined) return reportMissingTypeInformation(context);
     // Named apart so that the function declarations below see it narrowed.
     const services = typed;
-    const { kinds: kindOption, eventCalls: eventCallOption, sameFileCallers, requireSource, ...matcherOptions } = options;
-    const program = programServices(services.program, matcherOptions);
+    const { kinds: kindOption, sameFileCallers, requireSource } = options;
+    const program = programServices(services.program, options);
     const { checker, matcher } = program;
     const kinds = new Set<string>(kindOption ?? DEFAULT_TRIGGER_KINDS);
-    const logCalls = new LogCalls(program, eventCallOption ?? []);
+    const logCalls = new LogCalls(program, configuredSinks(options));
     const { sourceCode } = context;
 
     const triggerOf = (call: TS.CallExpression): BindingMatch | undefined => {

@@ -301,6 +301,16 @@ export function handler(path: string) {
 }`,
     },
     {
+      name: 'sinks (the option every rule takes for extra log calls): methods of a type the program cannot see into',
+      options: [{ sinks: [{ type: 'AuditTrail', methods: ['record'] }] }],
+      code: AUDIT_TRAIL,
+    },
+    {
+      name: 'sinks and the deprecated eventCalls together: both count',
+      options: [{ sinks: [{ name: 'unrelated' }], eventCalls: [{ type: 'AuditTrail', methods: ['record'] }] }],
+      code: AUDIT_TRAIL,
+    },
+    {
       name: 'eventCalls: methods of a type the program cannot see into',
       options: [{ eventCalls: [{ type: 'AuditTrail', methods: ['record'] }] }],
       code: `${MX}interface AuditTrail {
@@ -484,6 +494,12 @@ export function loadNamed(file: string) {
           suggestions: [{ messageId: 'addLogEvent', output: withLine(SAVE_AND_EVAL, 4, `  console.info('model saved', { event: 'model.save', outcome: 'success' });`) }],
         },
       ],
+    },
+    {
+      name: 'sinks: a method the option does not list is no event',
+      options: [{ sinks: [{ type: 'AuditTrail', methods: ['flush'] }] }],
+      code: AUDIT_TRAIL,
+      errors: [{ messageId: 'missingOnAllPaths', line: 6, column: 19, suggestions: [{ messageId: 'addLogEvent', output: withLine(AUDIT_TRAIL, 6, `  ${LOADED('path')}`) }] }],
     },
     {
       name: 'eventCalls: without the option, a method of a type the program cannot see into is no event',
