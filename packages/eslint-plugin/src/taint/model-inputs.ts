@@ -1,3 +1,4 @@
+import { KIND_TRAITS } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import type { AnalysisContext, ModelInputRoots } from './context.js';
 import { sourceLabel, type SourceLabel } from './labels.js';
@@ -94,7 +95,8 @@ export function findModelInputs(context: AnalysisContext, scope: TS.Node, depth:
     const match = matcher.match(call);
     if (match !== undefined) {
       const what = ts.isCallExpression(call) ? shortCallee(ts, call.expression) : `new ${shortCallee(ts, call.expression)}`;
-      if (match.kind === 'inference') {
+      // A forward pass (KIND_TRAITS): what it is given is what the model sees.
+      if (KIND_TRAITS[match.kind].forwardPass) {
         const label = sourceLabel('model-input', call, what);
         match.arguments.forEach((argument) => {
           mark(argument.node, label);
