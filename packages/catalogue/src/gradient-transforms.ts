@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { MLX_CATALOGUE } from './entries/index.js';
-import type { BindingKind } from './kinds.js';
+import { KIND_TRAITS, type BindingKind } from './kinds.js';
 import type { CatalogueMatcher } from './matcher.js';
 import { remember } from './memo.js';
 import { targetSymbol } from './symbols.js';
@@ -15,11 +15,6 @@ export const GRADIENT_TRANSFORMS: ReadonlySet<string> = new Set(
     .map(([id]) => id),
 );
 
-/**
- * The kinds of a forward pass: the kinds a call site can run in the training phase, when the
- * function it is in is differentiated.
- */
-const FORWARD_PASS_KINDS: ReadonlySet<BindingKind> = new Set(['inference', 'layer-composition']);
 
 /** How many callers up a function is followed to find that it runs under a gradient transform. */
 const MAX_CALLER_DEPTH = 4;
@@ -149,7 +144,7 @@ export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, ma
     return fn !== undefined && differentiated(fn);
   };
   return {
-    phaseOf: (node, kind) => (FORWARD_PASS_KINDS.has(kind) && inDifferentiated(node) ? 'training' : undefined),
+    phaseOf: (node, kind) => (KIND_TRAITS[kind].forwardPass && inDifferentiated(node) ? 'training' : undefined),
     inDifferentiated,
     differentiated,
     callsTransformed,

@@ -1,7 +1,5 @@
+import { FORWARD_PASS_KINDS } from './catalogue-tables.js';
 import type { AuditCallContext, Site } from './contract.js';
-
-/** The kinds of a forward pass: those a call runs in the training phase, under a gradient transform. */
-const FORWARD_PASS_KINDS: ReadonlySet<string> = new Set(['inference', 'layer-composition']);
 
 /**
  * How many calls of functions that a gradient transform returned are running (see `training`):

@@ -1,4 +1,4 @@
-import type { BindingMatch, Differentiation } from '@mlx-audit/catalogue';
+import { KIND_TRAITS, type BindingMatch, type Differentiation } from '@mlx-audit/catalogue';
 import type { SiteArgumentRole, SiteDescriptor, SiteMode } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 
@@ -25,7 +25,8 @@ export function describeSite(
   const args: SiteArgumentRole[] = match.arguments.map((argument) => (argument.spread ? 'spread' : argument.role));
   let receiver: SiteDescriptor['receiver'] = null;
   if (match.receiver !== undefined) {
-    const role = match.entry.kind === 'inference' || match.kind === 'layer-composition' ? 'module' : undefined;
+    // A forward pass is called on a module.
+    const role = KIND_TRAITS[match.kind].forwardPass ? 'module' : undefined;
     receiver = role ?? (match.id.startsWith('core.array#') ? 'tensor' : 'other');
   }
   const phase = differentiation.phaseOf(node, match.kind);

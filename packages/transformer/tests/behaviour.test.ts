@@ -40,6 +40,14 @@ const auditEvents = (stderr: string): Record<string, unknown>[] =>
     .filter((line) => line.includes('"event.action"'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** The runs of each fixture, built once by its describe block below. */
+const runs = new Map<string, { plain: ReturnType<typeof run>; audited: ReturnType<typeof run> }>();
+function builtRun(fixture: string): { plain: ReturnType<typeof run>; audited: ReturnType<typeof run> } {
+  const built = runs.get(fixture);
+  if (built === undefined) throw new Error(`the ${fixture} fixture was not built`);
+  return built;
+}
+
 describe.each<{ fixture: string; entry: string; actions: string[]; training: string[]; scoped: string[] }>([
   // `training`: the functions whose forward passes are training steps, found in the source.
   // `scoped`: those whose forward passes are training steps when a training scope runs them (a
@@ -54,6 +62,7 @@ describe.each<{ fixture: string; entry: string; actions: string[]; training: str
   const plain = run(join(directory, 'dist', entry));
   const audited = run(join(directory, 'dist-audited', entry));
   const quiet = run(join(directory, 'dist-audited', entry), { MLX_AUDIT_SINK: 'off' });
+  runs.set(fixture, { plain, audited });
 
   it('prints exactly the same results, instrumented or not, subscribed or not', () => {
     expect(plain.status).toBe(0);
@@ -85,36 +94,6 @@ describe.each<{ fixture: string; entry: string; actions: string[]; training: str
       expect(event['mlx.phase']).toBe(phase === 'training' ? 'training' : undefined);
     }
     for (const fn of [...training, ...scoped]) expect(forward.filter((event) => event['code.function'] === fn).length).toBeGreaterThan(0);
-  });
-
-  // Issue #13, point 6: 300 of the 303 forward passes of this fixture were training steps
-  // labelled inference, since its loss function also measures validation loss. A forward pass
-  // that runs inside lossAndGrad(…) is training; one that evaluate() runs is inference.
-  it.runIf(fixture === 'training')('labels the forward passes that run inside lossAndGrad(…) `training`, and those of evaluate() `inference`', () => {
-    const result = JSON.parse(lastLine(plain.stdout)) as { steps: number; resumedFromStep: number };
-    const forward = auditEvents(audited.stderr)
-      .filter((event) => event['event.action'] === 'nn.Module#forward')
-      .sort((a, b) => Number(a['event.sequence']) - Number(b['event.sequence']));
-    for (const event of forward) {
-      expect(event['gen_ai.operation.name'] === 'training' ? 'training' : undefined).toBe(event['mlx.phase']);
-    }
-    // In order, the phases in runs: validation before training, the training steps, validation
-    // after, the steps resumed from a checkpoint, validation of the model reloaded to serve.
-    const runs: [string, number][] = [];
-    for (const event of forward) {
-      const phase = String(event['gen_ai.operation.name']);
-      const last = runs.at(-1);
-      if (last?.[0] === phase) last[1]++;
-      else runs.push([phase, 1]);
-    }
-    expect(runs).toEqual([
-      ['inference', 1],
-      ['training', result.steps],
-      ['inference', 1],
-      ['training', result.steps - result.resumedFromStep],
-      ['inference', 1],
-    ]);
-    expect(new Set(forward.map((event) => event['code.function']))).toEqual(new Set(['meanSquaredError']));
   });
 
   it('writes weight paths as basenames when told to: a secret directory name stays out', () => {
@@ -214,4 +193,38 @@ describe('semantics of instrumented call sites, on real MLX', () => {
     expect(subscribed.status).toBe(0);
     expect(auditEvents(subscribed.stderr).length).toBeGreaterThan(5);
   });
+});
+
+// Issue #13, point 6: 300 of the 303 forward passes of the training fixture were training steps
+// labelled inference, since its loss function also measures validation loss.
+describe('the training fixture, built with tspc + the transformer: training scopes', () => {
+  // A forward pass that runs inside lossAndGrad(…) is training; one that evaluate() runs is inference.
+  it('labels the forward passes that run inside lossAndGrad(…) `training`, and those of evaluate() `inference`', () => {
+    const { plain, audited } = builtRun('training');
+    const result = JSON.parse(lastLine(plain.stdout)) as { steps: number; resumedFromStep: number };
+    const forward = auditEvents(audited.stderr)
+      .filter((event) => event['event.action'] === 'nn.Module#forward')
+      .sort((a, b) => Number(a['event.sequence']) - Number(b['event.sequence']));
+    for (const event of forward) {
+      expect(event['gen_ai.operation.name'] === 'training' ? 'training' : undefined).toBe(event['mlx.phase']);
+    }
+    // In order, the phases in runs: validation before training, the training steps, validation
+    // after, the steps resumed from a checkpoint, validation of the model reloaded to serve.
+    const phaseRuns: [string, number][] = [];
+    for (const event of forward) {
+      const phase = String(event['gen_ai.operation.name']);
+      const last = phaseRuns.at(-1);
+      if (last?.[0] === phase) last[1]++;
+      else phaseRuns.push([phase, 1]);
+    }
+    expect(phaseRuns).toEqual([
+      ['inference', 1],
+      ['training', result.steps],
+      ['inference', 1],
+      ['training', result.steps - result.resumedFromStep],
+      ['inference', 1],
+    ]);
+    expect(new Set(forward.map((event) => event['code.function']))).toEqual(new Set(['meanSquaredError']));
+  });
+
 });

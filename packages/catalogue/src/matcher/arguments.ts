@@ -8,7 +8,7 @@ import type { ArgumentMatch, ParameterRole } from './types.js';
 export interface ArgumentBinder {
   bindArguments(args: readonly TS.Expression[], signature: TS.Signature | undefined, entry: ResolvedEntry): ArgumentMatch[];
   /** The declared parameters of a signature, with roles (entry overrides applied). */
-  parameterRoles(signature: TS.Signature, entry: ResolvedEntry): ParameterRole[];
+  readonly parameterRoles: (signature: TS.Signature, entry: ResolvedEntry) => ParameterRole[];
 }
 
 export function createArgumentBinder(ts: typeof TS, checker: TS.TypeChecker, oracle: RoleTypeOracle): ArgumentBinder {

@@ -8,11 +8,11 @@ import { referenceTarget } from './declarations.js';
 /** What MLX's declarations are, by their public ids: asked of declarations and of types. */
 export interface MlxDeclarations {
   /** The public id of an MLX declaration, if it is one. */
-  exportedDeclaration(declaration: TS.Node): ExportedDeclaration | undefined;
+  readonly exportedDeclaration: (declaration: TS.Node) => ExportedDeclaration | undefined;
   /** The public id of the MLX declaration behind a type (`core.array`), if any. */
-  mlxIdOfType(type: TS.Type): string | undefined;
+  readonly mlxIdOfType: (type: TS.Type) => string | undefined;
   /** Whether a type is `nn.Module` or derives from it. */
-  isModuleType(type: TS.Type): boolean;
+  readonly isModuleType: (type: TS.Type) => boolean;
 }
 
 /** MLX's declarations in one program: those of the installed packages named in `mlxPackages`. */

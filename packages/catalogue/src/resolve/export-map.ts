@@ -37,7 +37,9 @@ export function buildExportMap(
         if (!member.inherited) record(member.symbol, { id: member.path, space: 'value', owner: id });
       }
     },
-    type: (id, symbol) => record(symbol, { id, space: 'type' }),
+    type: (id, symbol) => {
+      record(symbol, { id, space: 'type' });
+    },
   });
   return map;
 }

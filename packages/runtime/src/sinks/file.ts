@@ -1,23 +1,11 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  ftruncateSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-  type BigIntStats,
-} from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, ftruncateSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeThrown } from '../describe-thrown.js';
 import { reportOnce, reportToOperator } from '../internal-report.js';
 import type { AuditSink } from './sink.js';
 import { LineBuffer, forEachJoin } from './line-buffer.js';
 import { writeFully } from './write-fully.js';
+import { lstatIfPresent, openDirectory, openRefusingLinks, ownedByThisUser, refuseMovedDirectory, refuseSymlinkWhereOpenCannot, renameIfPresent } from './safe-paths.js';
 
 export interface FileSinkOptions {
   /** The log file. Its directory is created (mode 0700) if missing. */
@@ -31,16 +19,7 @@ export interface FileSinkOptions {
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;
 
-// Windows has neither O_NOFOLLOW nor O_DIRECTORY: links are refused by an lstat check instead.
-const optionalConstants = constants as Partial<typeof constants>;
-const NO_FOLLOW = optionalConstants.O_NOFOLLOW;
-const DIRECTORY = optionalConstants.O_DIRECTORY;
-// Read as well as append: the last byte of a file opened again says whether it ends in a torn
-// line. Non-blocking: opening a FIFO planted at the path must not hang the program.
-const OPEN_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (NO_FOLLOW ?? 0) | (optionalConstants.O_NONBLOCK ?? 0);
 const NEWLINE = 0x0a;
-const WRITABLE_BY_OTHERS = 0o022;
-const ROOT_UID = 0;
 
 /**
  * JSON lines appended to a file only its owner can read. See the README ("The file sink") for
@@ -122,7 +101,7 @@ class RotatingFile implements AuditSink {
     const directory = dirname(this.path);
     const directoryFd = openDirectory(directory);
     try {
-      if (NO_FOLLOW === undefined) refuseSymlink(this.path);
+      refuseSymlinkWhereOpenCannot(this.path);
       const fd = openRefusingLinks(this.path);
       try {
         const stats = fstatSync(fd, { bigint: true });
@@ -250,117 +229,7 @@ function slotAt(slots: readonly string[], index: number): string {
   return slot;
 }
 
-/**
- * The log's directory, after creating what is missing of it (0700). Whoever can replace the
- * directory or write into it could choose where events go or swap the file, so it is refused
- * when it is a symbolic link (opened with O_NOFOLLOW), owned by a user other than this one or
- * root, or writable by its group or by others. Returns it open (held while the file is opened,
- * to check it did not move meanwhile), or undefined where directories cannot be opened.
- */
-function openDirectory(directory: string): number | undefined {
-  const created = createMissing(directory);
-  if (DIRECTORY === undefined || NO_FOLLOW === undefined) {
-    if (lstatSync(directory).isSymbolicLink()) throw new Error(`refusing ${directory}: the directory is a symbolic link`);
-    return undefined;
-  }
-  let fd: number;
-  try {
-    fd = openSync(directory, constants.O_RDONLY | DIRECTORY | NO_FOLLOW);
-  } catch (error) {
-    if (lstatIfPresent(directory)?.isSymbolicLink() === true) throw new Error(`refusing ${directory}: the directory is a symbolic link`, { cause: error });
-    throw error;
-  }
-  try {
-    const stats = fstatSync(fd, { bigint: true });
-    if (!ownedByThisUser(stats) && stats.uid !== BigInt(ROOT_UID)) throw new Error(`refusing ${directory}: it is owned by another user (uid ${stats.uid})`);
-    // mkdir's mode passes through the umask.
-    if (created) fchmodSync(fd, 0o700);
-    else if ((Number(stats.mode) & WRITABLE_BY_OTHERS) !== 0) {
-      throw new Error(`refusing ${directory}: it is writable by others (mode ${(Number(stats.mode) & 0o7777).toString(8)}); make it writable by its owner only (chmod go-w)`);
-    }
-    return fd;
-  } catch (error) {
-    closeSync(fd);
-    throw error;
-  }
-}
-
-/**
- * Creates the missing directories of the path, one at a time, each 0700. Where something must
- * be created, the first directory that exists may not be a symbolic link, nor may any directory
- * created (someone racing to replace it): whoever can write the parent of a link chooses where
- * the new directories go. Returns whether the last one was created here.
- */
-function createMissing(directory: string): boolean {
-  const missing: string[] = [];
-  let existing = directory;
-  let stats = lstatIfPresent(existing);
-  while (stats === undefined && dirname(existing) !== existing) {
-    missing.unshift(existing);
-    existing = dirname(existing);
-    stats = lstatIfPresent(existing);
-  }
-  if (missing.length === 0) return false;
-  if (stats?.isSymbolicLink() === true) throw new Error(`refusing to create ${missing[0] ?? directory}: ${existing} is a symbolic link`);
-  let created = false;
-  for (const component of missing) {
-    try {
-      mkdirSync(component, { mode: 0o700 });
-      created = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      created = false;
-    }
-    if (!lstatSync(component).isDirectory()) throw new Error(`refusing ${component}: it is a symbolic link or not a directory`);
-  }
-  return created;
-}
-
-/** The directory checked through its descriptor must still be the one at its path once the file is open. */
-function refuseMovedDirectory(directory: string, directoryFd: number): void {
-  const held = fstatSync(directoryFd, { bigint: true });
-  const current = lstatIfPresent(directory);
-  if (current?.dev !== held.dev || current.ino !== held.ino) throw new Error(`refusing ${directory}: it was replaced while the log was opened`);
-}
-
-function ownedByThisUser(stats: BigIntStats): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || stats.uid === BigInt(uid);
-}
-
 function lastByte(fd: number, size: number): number | undefined {
   const byte = Buffer.alloc(1);
   return readSync(fd, byte, 0, 1, size - 1) === 1 ? byte[0] : undefined;
-}
-
-function lstatIfPresent(path: string): BigIntStats | undefined {
-  try {
-    return lstatSync(path, { bigint: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function openRefusingLinks(path: string): number {
-  try {
-    return openSync(path, OPEN_FLAGS, 0o600);
-  } catch (error) {
-    // What O_NOFOLLOW answers for a link: say so rather than "too many symbolic links".
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`refusing to write through the symbolic link ${path}`, { cause: error });
-    throw error;
-  }
-}
-
-function renameIfPresent(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
-
-/** Where open cannot refuse a link itself: look first (a race remains, documented). */
-function refuseSymlink(path: string): void {
-  if (lstatIfPresent(path)?.isSymbolicLink() === true) throw new Error(`${path} is a symbolic link`);
 }
