@@ -2,9 +2,11 @@ import type * as TS from 'typescript';
 import { skipOuter } from '../util/syntax.js';
 import type { Frame } from './context.js';
 import { knownCallValue } from './known-calls.js';
-import { CLEAN, concreteOf, derive, union, type Taint } from './labels.js';
+import { callbackMethodOf, isCallback, runCallbacks } from './callbacks.js';
+import { CLEAN, derive, union } from './labels.js';
 import { mlxCallValue } from './mlx-calls.js';
 import { writeThroughMutators } from './mutators.js';
+import { resolvesPromise } from './promises.js';
 import { reportLogCall } from './sink-reports.js';
 import { flowTypeLabels } from './sources.js';
 import { applySummary, summaryFor } from './summaries.js';
@@ -24,21 +26,15 @@ export function evaluateCall(frame: Frame, node: TS.CallExpression): Value {
   if (ts.isElementAccessExpression(callee)) frame.evaluate(callee.argumentExpression);
   const receiverTaint = receiver === undefined ? CLEAN : deepTaint(receiver);
 
-  // Callbacks see what the receiver holds: `values.forEach(v => log(v))`, `p.then(v => log(v))`.
-  const args: Value[] = [];
-  let callbackReturns: Taint = CLEAN;
-  for (const argument of node.arguments) {
-    const inner = skipOuter(ts, argument);
-    if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) {
-      const summary = frame.analyzeNested(
-        inner,
-        inner.parameters.map(() => receiverTaint),
-      );
-      callbackReturns = union(callbackReturns, concreteOf(deepTaint(summary.returns)));
-      args.push(CLEAN_VALUE);
-    } else args.push(frame.evaluate(argument));
-  }
+  // Callbacks see what the receiver holds: `values.forEach(v => log(v))`, `p.then(v => log(v))`;
+  // the standard library's array and promise methods give each parameter its part (callbacks.ts).
+  const args = node.arguments.map((argument) => (isCallback(ts, argument) ? CLEAN_VALUE : frame.evaluate(argument)));
   const argTaints = args.map((value) => deepTaint(value));
+  const method = callbackMethodOf(context, node);
+  const callbacks = runCallbacks(frame, node, method, receiverTaint, argTaints);
+  const callbackReturns = callbacks.returned;
+  if (callbacks.result !== undefined) return valueOf(union(callbacks.result, flowTypeLabels(context, node)));
+  if (resolvesPromise(frame, callee, args)) return CLEAN_VALUE;
 
   const sink = context.sinkOf(node);
   if (sink !== undefined) {

@@ -6,13 +6,13 @@ import { isErrorConstruction } from './call-facts.js';
 import { evaluateCall } from './calls.js';
 import type { Frame } from './context.js';
 import { memberName, propertyName, readField, staticFieldOwner } from './fields.js';
+import { SIZE_PROPERTIES } from './metadata.js';
 import { CLEAN, concreteOf, sourceLabel, union, type Taint } from './labels.js';
+import { promiseConstructionValue } from './promises.js';
 import { reportArgument } from './sink-reports.js';
+import { constructedValue } from './summaries.js';
 import { declaredName, flowTypeLabels, isProcessEnv, nameLabels, stringifiedValue, typeLabels, userInputLabels } from './sources.js';
-import { CLEAN_VALUE, deepTaint, joinEnvs, propertyOf, valueOf, type Value } from './value.js';
-
-/** Numbers that describe a collection, not its contents. */
-const SIZE_PROPERTIES = new Set(['length', 'size', 'byteLength']);
+import { arrayValue, CLEAN_VALUE, deepTaint, joinEnvs, propertyOf, valueOf, withProperty, type Value } from './value.js';
 
 /** What an expression evaluates to, in a frame whose variables it reads and writes. */
 export function evaluate(frame: Frame, node: TS.Expression): Value {
@@ -56,7 +56,13 @@ export function evaluate(frame: Frame, node: TS.Expression): Value {
     return CLEAN_VALUE;
   }
   if (ts.isObjectLiteralExpression(node)) return evaluateObject(frame, node);
-  if (ts.isArrayLiteralExpression(node)) return valueOf(union(...node.elements.map((element) => deepTaint(frame.evaluate(element)))));
+  if (ts.isArrayLiteralExpression(node)) {
+    const spreadFrom = node.elements.findIndex((element) => ts.isSpreadElement(element));
+    return arrayValue(
+      node.elements.map((element) => frame.evaluate(element)),
+      spreadFrom < 0 ? undefined : spreadFrom,
+    );
+  }
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
     frame.analyzeNested(node, []);
     return CLEAN_VALUE;
@@ -144,14 +150,21 @@ function evaluateAccess(frame: Frame, node: TS.PropertyAccessExpression | TS.Ele
  * A receiver's value as data flow left it, without what its type says: `record.id` of a
  * record whose type holds a tensor is only as tainted as what was stored in `id`.
  */
-function flowOf(frame: Frame, node: TS.Expression): Value {
+export function flowOf(frame: Frame, node: TS.Expression): Value {
   const { context } = frame;
   const inner = skipOuter(context.ts, node);
   if (!context.ts.isIdentifier(inner)) return frame.evaluate(inner);
   const symbol = symbolOfIdentifier(frame, inner);
-  const flow = symbol === undefined ? CLEAN_VALUE : (frame.env.get(symbol) ?? CLEAN_VALUE);
+  let flow = symbol === undefined ? CLEAN_VALUE : (frame.env.get(symbol) ?? CLEAN_VALUE);
   const root = symbol === undefined ? undefined : context.modelInputRoots(frame.unit.getSourceFile()).get(symbol);
   if (root?.props === 'whole') return { ...flow, taint: union(flow.taint, [root.label]) };
+  // The parts that reach a model are model inputs, read one by one (`const { inputs } = batch`).
+  if (root !== undefined) {
+    for (const name of root.props) {
+      const part = propertyOf(flow, name);
+      flow = withProperty(flow, name, { ...part, taint: union(part.taint, [root.label]) });
+    }
+  }
   if (context.types.isRequest(context.checker.getTypeAtLocation(inner))) return { ...flow, taint: union(flow.taint, [sourceLabel('request-data', inner)]) };
   const userInput = userInputLabels(context, inner);
   return userInput.length === 0 ? flow : { ...flow, taint: union(flow.taint, userInput) };
@@ -246,6 +259,8 @@ function evaluateObject(frame: Frame, node: TS.ObjectLiteralExpression): Value {
 
 function evaluateNew(frame: Frame, node: TS.NewExpression): Value {
   const { context } = frame;
+  const promised = promiseConstructionValue(frame, node);
+  if (promised !== undefined) return promised;
   const args = (node.arguments ?? []).map((argument) => frame.evaluate(argument));
   const taint = union(...args.map((value) => deepTaint(value)), flowTypeLabels(context, node));
   if (context.options.checkErrorMessages && isErrorConstruction(context, node)) {
@@ -253,5 +268,7 @@ function evaluateNew(frame: Frame, node: TS.NewExpression): Value {
       reportArgument(frame, node, argument, args[index] ?? CLEAN_VALUE, `new ${shortCallee(context.ts, node.expression)}`, undefined);
     });
   }
+  const instance = constructedValue(frame, node, args);
+  if (instance !== undefined) return { ...instance, taint: union(instance.taint, flowTypeLabels(context, node)) };
   return valueOf(taint);
 }

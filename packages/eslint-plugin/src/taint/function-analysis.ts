@@ -1,10 +1,11 @@
 import type * as TS from 'typescript';
 import { isFunctionLike, skipOuter, type FunctionLike } from '../util/syntax.js';
 import type { AnalysisContext, Frame, FunctionSummary, SinkPath } from './context.js';
-import { evaluate } from './expressions.js';
+import { evaluate, flowOf } from './expressions.js';
 import { baseSymbol, memberName, propertyName, staticFieldOwner, writeField } from './fields.js';
 import { CLEAN, paramLabel, union, type Taint } from './labels.js';
-import { CLEAN_VALUE, deepTaint, joinEnvs, joinValues, propertyOf, valueOf, withProperty, type Env, type Value } from './value.js';
+import { isMetadataProperty } from './metadata.js';
+import { CLEAN_VALUE, deepTaint, elementOf, elementsFrom, joinEnvs, joinValues, propertyOf, valueOf, withProperty, type Env, type Value } from './value.js';
 
 /**
  * One pass over a function body (or a file's top level), flow-sensitive: statements in order,
@@ -18,6 +19,8 @@ export class FunctionAnalysis implements Frame {
   private returns: Value | undefined;
   private thrown: Taint = CLEAN;
   private readonly deferred: FunctionLike[] = [];
+  /** In a constructor: what it stores in the instance's fields, which `new` gives field by field. */
+  private readonly fields = new Map<string, Value>();
   private readonly ts: typeof TS;
   private readonly checker: TS.TypeChecker;
 
@@ -42,8 +45,13 @@ export class FunctionAnalysis implements Frame {
       unit.parameters.forEach((parameter, index) => {
         const own = paramLabel(index);
         const extra = this.argumentTaints[index] ?? CLEAN;
-        this.bindName(parameter.name, valueOf(union([own], extra)), index);
+        const value = valueOf(union([own], extra));
+        this.bindName(parameter.name, value, index);
         if (parameter.initializer !== undefined) this.evaluate(parameter.initializer);
+        // `constructor(readonly steps: number)` stores the parameter in a field.
+        if (ts.isConstructorDeclaration(unit) && ts.isIdentifier(parameter.name) && ts.isParameterPropertyDeclaration(parameter, unit)) {
+          this.fields.set(parameter.name.text, value);
+        }
       });
       const body = unit.body;
       if (body !== undefined) {
@@ -52,6 +60,7 @@ export class FunctionAnalysis implements Frame {
       }
     }
     this.runDeferred();
+    if (this.fields.size > 0) this.addReturn({ taint: CLEAN, props: this.fields });
     const summary: FunctionSummary = { returns: this.returns ?? CLEAN_VALUE, sinks: this.sinks };
     if (!ts.isSourceFile(unit)) this.context.storeSummary(unit, summary);
     return summary;
@@ -85,7 +94,10 @@ export class FunctionAnalysis implements Frame {
     const { ts } = this;
     if (ts.isVariableStatement(node)) {
       for (const declaration of node.declarationList.declarations) {
-        const value = declaration.initializer === undefined ? CLEAN_VALUE : this.evaluate(declaration.initializer);
+        const { initializer } = declaration;
+        // A pattern takes its parts from the value as data flow left it: `const { steps } = trainer`
+        // is as clean as `trainer.steps`, whatever else the type of `trainer` holds.
+        const value = initializer === undefined ? CLEAN_VALUE : ts.isIdentifier(declaration.name) ? this.evaluate(initializer) : flowOf(this, initializer);
         this.bindName(declaration.name, value);
       }
     } else if (ts.isExpressionStatement(node)) {
@@ -219,25 +231,30 @@ export class FunctionAnalysis implements Frame {
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
+      // Lazily: the pattern's type is only needed for keys that may name metadata.
+      let patternType: TS.Type | undefined;
       for (const element of name.elements) {
         let part: Value;
         if (element.dotDotDotToken !== undefined) part = valueOf(deepTaint(value));
         else {
           const key = element.propertyName ?? element.name;
           const keyName = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : undefined;
-          part = propertyOf(value, keyName);
+          patternType ??= keyName === undefined ? undefined : this.checker.getTypeAtLocation(name);
+          // `const { shape, dtype } = out`: metadata, as `out.shape` is.
+          part = keyName !== undefined && patternType !== undefined && isMetadataProperty(this.context, patternType, keyName) ? CLEAN_VALUE : propertyOf(value, keyName);
         }
         if (element.initializer !== undefined) part = valueOf(union(part.taint, deepTaint(this.evaluate(element.initializer))));
         this.bindName(element.name, part, parameter);
       }
       return;
     }
-    for (const element of name.elements) {
-      if (ts.isOmittedExpression(element)) continue;
-      let part = valueOf(deepTaint(value));
+    name.elements.forEach((element, index) => {
+      if (ts.isOmittedExpression(element)) return;
+      // Element by element: `const [scores, count] = await Promise.all([infer(), countRows()])`.
+      let part = element.dotDotDotToken === undefined ? elementOf(value, index) : elementsFrom(value, index);
       if (element.initializer !== undefined) part = valueOf(union(part.taint, deepTaint(this.evaluate(element.initializer))));
       this.bindName(element.name, part, parameter);
-    }
+    });
   }
 
   private assignLoopVariable(initializer: TS.ForInitializer, value: Value): void {
@@ -258,7 +275,10 @@ export class FunctionAnalysis implements Frame {
       const receiver = skipOuter(ts, node.expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
         const owner = ts.findAncestor(node, ts.isClassLike);
-        if (owner !== undefined && name !== undefined) writeField(this.context, owner, name, deepTaint(value));
+        if (owner !== undefined && name !== undefined) {
+          writeField(this.context, owner, name, deepTaint(value));
+          if (ts.isConstructorDeclaration(this.unit) && owner === this.unit.parent) this.fields.set(name, joinValues(this.fields.get(name) ?? CLEAN_VALUE, value));
+        }
         return;
       }
       const fieldOwner = name === undefined ? undefined : staticFieldOwner(this.context, receiver);
@@ -281,9 +301,10 @@ export class FunctionAnalysis implements Frame {
         } else if (ts.isSpreadAssignment(property)) this.assign(property.expression, valueOf(deepTaint(value)));
       }
     } else if (ts.isArrayLiteralExpression(node)) {
-      for (const element of node.elements) {
-        this.assign(ts.isSpreadElement(element) ? element.expression : element, valueOf(deepTaint(value)));
-      }
+      node.elements.forEach((element, index) => {
+        if (ts.isSpreadElement(element)) this.assign(element.expression, elementsFrom(value, index));
+        else this.assign(element, elementOf(value, index));
+      });
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       this.assign(node.left, value);
     }

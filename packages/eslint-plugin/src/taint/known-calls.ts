@@ -11,7 +11,7 @@ import { CLEAN_VALUE, valueOf, type Value } from './value.js';
 /**
  * The value of a call known by what it is rather than what it computes: a configured sanitizer
  * or source, a keyed hash, what the policy cleans (a line-break sanitizer, a number's text),
- * `String(x)` and `Object.keys(x)`. Undefined for any other call.
+ * `String(x)`, `Object.keys(x)` and `Promise.all([...])`. Undefined for any other call.
  */
 export function knownCallValue(context: AnalysisContext, node: TS.CallExpression, callee: TS.Expression, receiverNode: TS.Expression | undefined, args: readonly Value[]): Value | undefined {
   const { ts, options } = context;
@@ -29,5 +29,7 @@ export function knownCallValue(context: AnalysisContext, node: TS.CallExpression
   }
   // Keys are names, not contents.
   if (isGlobalCall(context, callee, 'Object', 'keys')) return CLEAN_VALUE;
+  // `await Promise.all([infer(), countRows()])` holds its elements apart, as the array given.
+  if (isGlobalCall(context, callee, 'Promise', 'all') && node.arguments.length === 1) return args[0] ?? CLEAN_VALUE;
   return undefined;
 }

@@ -13,25 +13,53 @@ export function summaryFor(frame: Frame, body: FunctionLike): FunctionSummary | 
 
 /** Substitutes the call's arguments for the summary's parameter labels; reports wrapper sinks. */
 export function applySummary(frame: Frame, node: TS.CallExpression, body: FunctionLike, summary: FunctionSummary, args: readonly Value[]): Value {
-  const parameterCount = body.parameters.length;
-  const restIndex = body.parameters.at(-1)?.dotDotDotToken === undefined ? undefined : parameterCount - 1;
-  const argumentTaint = (index: number): Taint => {
-    if (restIndex !== undefined && index === restIndex) return union(...args.slice(restIndex).map((value) => deepTaint(value)));
-    const value = args[index];
-    return value === undefined ? CLEAN : deepTaint(value);
-  };
+  const restIndex = restIndexOf(body);
   for (const [index, path] of summary.sinks) {
     node.arguments.forEach((argument, position) => {
       const parameter = restIndex !== undefined && position >= restIndex ? restIndex : position;
       if (parameter === index) reportArgument(frame, node, argument, args[position] ?? CLEAN_VALUE, shortCallee(frame.context.ts, node.expression), path);
     });
   }
+  return instantiate(body, summary.returns, args);
+}
+
+/**
+ * `new C(…)` of a class of the program whose constructor stores its parameters in fields
+ * (`this.model = model`, `constructor(readonly steps: number)`): the instance field by field,
+ * so `trainer.steps` is not tainted by the model beside it. An argument the constructor keeps in
+ * no field stays on the whole instance. Undefined when the constructor writes no field.
+ */
+export function constructedValue(frame: Frame, node: TS.NewExpression, args: readonly Value[]): Value | undefined {
+  const { context } = frame;
+  const body = context.calleeBody(node);
+  if (body === undefined || !context.ts.isConstructorDeclaration(body)) return undefined;
+  const summary = summaryFor(frame, body);
+  if (summary?.returns.props === undefined) return undefined;
+  const instance = instantiate(body, summary.returns, args);
+  const restIndex = restIndexOf(body);
+  const stored = new Set(deepTaint(summary.returns).flatMap((label) => (label.type === 'param' ? [label.index] : [])));
+  const unstored = args.filter((_, position) => !stored.has(restIndex !== undefined && position >= restIndex ? restIndex : position));
+  return { taint: union(instance.taint, ...unstored.map((value) => deepTaint(value))), ...(instance.props === undefined ? {} : { props: instance.props }) };
+}
+
+function restIndexOf(body: FunctionLike): number | undefined {
+  return body.parameters.at(-1)?.dotDotDotToken === undefined ? undefined : body.parameters.length - 1;
+}
+
+/** A summary's value with the call's arguments in place of its parameter labels. */
+function instantiate(body: FunctionLike, returns: Value, args: readonly Value[]): Value {
+  const restIndex = restIndexOf(body);
+  const argumentTaint = (index: number): Taint => {
+    if (restIndex !== undefined && index === restIndex) return union(...args.slice(restIndex).map((value) => deepTaint(value)));
+    const value = args[index];
+    return value === undefined ? CLEAN : deepTaint(value);
+  };
   const substitute = (taint: Taint): Taint =>
     union(...taint.map((label) => (label.type === 'source' ? [label] : label.derived ? derive(argumentTaint(label.index)) : argumentTaint(label.index))));
-  const instantiate = (value: Value): Value => {
+  const instantiateValue = (value: Value): Value => {
     const taint = substitute(value.taint);
     if (value.props === undefined) return valueOf(taint);
-    return { taint, props: new Map([...value.props].map(([name, prop]) => [name, instantiate(prop)])) };
+    return { taint, props: new Map([...value.props].map(([name, prop]) => [name, instantiateValue(prop)])) };
   };
-  return instantiate(summary.returns);
+  return instantiateValue(returns);
 }

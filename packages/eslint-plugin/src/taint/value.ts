@@ -61,3 +61,38 @@ export function joinEnvs(a: Env, b: Env): Env {
   }
   return joined;
 }
+
+/** Arrays and tuples are kept element by element up to this many elements; longer ones as a whole. */
+const ELEMENT_WISE_LIMIT = 16;
+
+/**
+ * An array or tuple literal: its elements by index (`[secret, 'user']`: `[1]` stays clean), and
+ * what comes after a spread, whose position is unknown, in the whole.
+ */
+export function arrayValue(elements: readonly Value[], spreadFrom: number | undefined): Value {
+  const known = spreadFrom ?? elements.length;
+  if (known > ELEMENT_WISE_LIMIT) return valueOf(union(...elements.map((element) => deepTaint(element))));
+  const whole = union(...elements.slice(known).map((element) => deepTaint(element)));
+  const props = new Map<string, Value>();
+  elements.slice(0, known).forEach((element, index) => {
+    if (element.taint.length > 0 || element.props !== undefined) props.set(String(index), element);
+  });
+  return props.size === 0 ? valueOf(whole) : { taint: whole, props };
+}
+
+/** Whether a value is known element by element: its properties are all indices. */
+function isElementWise(value: Value): boolean {
+  return value.props !== undefined && [...value.props.keys()].every((key) => /^\d+$/.test(key));
+}
+
+/** The element at `index` (array destructuring, `pair[1]`); the whole for a value not kept by element. */
+export function elementOf(value: Value, index: number): Value {
+  return isElementWise(value) ? propertyOf(value, String(index)) : valueOf(deepTaint(value));
+}
+
+/** The elements from `index` on (`const [first, ...rest] = list`). */
+export function elementsFrom(value: Value, index: number): Value {
+  if (!isElementWise(value)) return valueOf(deepTaint(value));
+  const rest = [...(value.props ?? new Map<string, Value>())].filter(([key]) => Number(key) >= index).map(([, element]) => deepTaint(element));
+  return valueOf(union(value.taint, ...rest));
+}

@@ -1026,7 +1026,7 @@ import { core as mx } from '@frost-beta/mlx';
 const rows = mx.ones([2, 2]).tolist() as number[][];
 console.log(rows.flat().join(','));
 console.log(rows.slice(0, 1));
-console.log(rows.map((row) => row.length));
+console.log(rows.map((row) => row.join(' ')));
 `,
       errors: [
         { messageId: 'rawDataReachesLog', line: 4, column: 13 },
