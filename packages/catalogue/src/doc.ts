@@ -1,4 +1,5 @@
 import type { DeclaredBinding } from './enumerate.js';
+import type { MetricPart } from './entry.js';
 import { ARGUMENT_ROLES, BINDING_KINDS } from './kinds.js';
 import { MLX_PACKAGE, MLX_VERSION } from './entries/index.js';
 
@@ -57,9 +58,21 @@ export function renderCatalogueDoc(bindings: readonly DeclaredBinding[]): string
   return lines.join('\n');
 }
 
-/** The Note column: how the run-time binding differs, and whether it is a gradient transform. */
+/** What each part of an aggregate metric says in the Note column. */
+const METRIC_NOTES: Readonly<Record<MetricPart, string>> = {
+  loss: 'Metric: its result is a loss, not reported as data by `no-tainted-log` (unless `reportMetrics`).',
+  'value-and-grad': 'Metric: the value the function it returns gives (a loss) is a metric; the gradients are not.',
+  reduction: 'Metric when it reduces a comparison over a batch (an accuracy, a count of correct answers).',
+  comparison: 'One answer per example; a metric once reduced (`mean`, `sum`).',
+};
+
+/** The Note column: how the run-time binding differs, whether it is a gradient transform, its part in a metric. */
 function noteOf(entry: DeclaredBinding['entry']): string {
-  const notes = [entry?.differentiates === true ? 'Gradient transform: a forward pass in the function it is given is training, not inference.' : undefined, entry?.runtime];
+  const notes = [
+    entry?.differentiates === true ? 'Gradient transform: a forward pass in the function it is given is training, not inference.' : undefined,
+    entry?.metric === undefined ? undefined : METRIC_NOTES[entry.metric],
+    entry?.runtime,
+  ];
   return notes.filter((note) => note !== undefined).join(' ');
 }
 

@@ -21,7 +21,22 @@ export interface CatalogueEntry {
    * checkpointing, `compile` and `vmap` run their function as it is and are not.
    */
   readonly differentiates?: true;
+  /**
+   * The binding's part in an aggregate metric (a training loss, an accuracy over a batch): a
+   * number about a model or a batch, not a record of anyone's data, which the lint rules do not
+   * report as data by default.
+   * - `loss`: the result is a loss (`nn.losses.*`);
+   * - `value-and-grad`: the function it returns gives `[value, gradients]`, whose value (the
+   *   differentiated function's scalar, a loss) is a metric; the gradients are not;
+   * - `reduction`: a reduction over axes (`mean`, `sum`): of a comparison, a rate or a count;
+   * - `comparison`: an element-wise comparison (`equal`, `less`...): one answer per example, a
+   *   metric only once reduced.
+   */
+  readonly metric?: MetricPart;
 }
+
+/** See `CatalogueEntry.metric`. */
+export type MetricPart = 'loss' | 'value-and-grad' | 'reduction' | 'comparison';
 
 /**
  * Entries keyed by binding id: `core.load`, `core.random.normal`, `core.array#tolist` (instance

@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 import { MLX_CATALOGUE } from './entries/index.js';
 import { KIND_TRAITS, type BindingKind } from './kinds.js';
-import type { CatalogueMatcher } from './matcher.js';
+import type { BindingMatch, CatalogueMatcher } from './matcher.js';
 import { remember } from './memo.js';
 import { targetSymbol } from './symbols.js';
 
@@ -45,6 +45,12 @@ export interface Differentiation {
    * transformer marks such a call a training scope, which lexical analysis cannot see through.
    */
   callsTransformed(call: TS.CallExpression): boolean;
+  /**
+   * The gradient transform's call whose returned function `call` runs (the cases of
+   * `callsTransformed`), as the matcher matched it: its entry says what the function gives
+   * (`valueAndGrad`: the value, a metric, and the gradients).
+   */
+  transformOf(call: TS.CallExpression): BindingMatch | undefined;
 }
 
 /**
@@ -54,14 +60,15 @@ export interface Differentiation {
  */
 export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, matcher: Pick<CatalogueMatcher, 'match'>): Differentiation {
   const answers = new WeakMap<TS.Node, boolean>();
-  const transformedCalls = new WeakMap<TS.Node, boolean>();
+  const transformedCalls = new WeakMap<TS.Node, BindingMatch | null>();
   const identifiersByFile = new WeakMap<TS.SourceFile, ReadonlyMap<string, readonly TS.Identifier[]>>();
 
-  const isGradientTransformCall = (node: TS.Node): boolean => {
-    if (!ts.isCallExpression(node)) return false;
-    const id = matcher.match(node)?.id;
-    return id !== undefined && GRADIENT_TRANSFORMS.has(id);
+  const gradientTransformCall = (node: TS.Node): BindingMatch | undefined => {
+    if (!ts.isCallExpression(node)) return undefined;
+    const match = matcher.match(node);
+    return match !== undefined && GRADIENT_TRANSFORMS.has(match.id) ? match : undefined;
   };
+  const isGradientTransformCall = (node: TS.Node): boolean => gradientTransformCall(node) !== undefined;
 
   /** The node is an argument of a gradient transform call, parentheses aside. */
   const isTransformArgument = (node: TS.Node): boolean => {
@@ -126,16 +133,16 @@ export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, ma
   };
 
   /** The declaration a callee names: a variable or a property, through import and export aliases. */
-  const transformedBinding = (callee: TS.Expression): boolean => {
+  const transformedBinding = (callee: TS.Expression): BindingMatch | undefined => {
     const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
     const declaration = name === undefined ? undefined : targetSymbol(ts, checker, name)?.valueDeclaration;
-    if (declaration === undefined || !isReadonlyBinding(ts, declaration) || declaration.initializer === undefined) return false;
-    return isGradientTransformCall(skipOuterExpressions(ts, declaration.initializer));
+    if (declaration === undefined || !isReadonlyBinding(ts, declaration) || declaration.initializer === undefined) return undefined;
+    return gradientTransformCall(skipOuterExpressions(ts, declaration.initializer));
   };
-  const callsTransformed = (call: TS.CallExpression): boolean =>
+  const transformOf = (call: TS.CallExpression): BindingMatch | undefined =>
     remember(transformedCalls, call, () => {
       const callee = skipOuterExpressions(ts, call.expression);
-      return isGradientTransformCall(callee) || transformedBinding(callee);
+      return gradientTransformCall(callee) ?? transformedBinding(callee);
     });
 
   const differentiated = (fn: TS.SignatureDeclaration): boolean => remember(answers, fn, () => differentiatedWithin(fn, 0, new Set()));
@@ -147,7 +154,8 @@ export function createDifferentiation(ts: typeof TS, checker: TS.TypeChecker, ma
     phaseOf: (node, kind) => (KIND_TRAITS[kind].forwardPass && inDifferentiated(node) ? 'training' : undefined),
     inDifferentiated,
     differentiated,
-    callsTransformed,
+    callsTransformed: (call) => transformOf(call) !== undefined,
+    transformOf,
   };
 }
 

@@ -7,7 +7,7 @@ import { createMlxProgram } from './mlx-program.js';
 export { renderCatalogueDoc } from './doc.js';
 export { enumerateDeclaredBindings, type DeclaredBinding } from './enumerate.js';
 export { MLX_CATALOGUE, MLX_PACKAGE, MLX_VERSION } from './entries/index.js';
-export type { CatalogueEntries, CatalogueEntry, ResolvedEntry } from './entry.js';
+export type { CatalogueEntries, CatalogueEntry, MetricPart, ResolvedEntry } from './entry.js';
 export {
   ARGUMENT_ROLES,
   BINDING_KINDS,

@@ -194,6 +194,28 @@ describe('calls of a function that a gradient transform returned: training scope
     });
   });
 
+  it('name the transform they run, whose entry says what the function gives (valueAndGrad: a metric and gradients)', () => {
+    const transforms = new Map<string, string | undefined>();
+    const collect = (node: ts.Node): void => {
+      const label = ts.isCallExpression(node) ? /^\([^()]*\/\* (.+) \*\/\)$/.exec(node.getText().slice(node.expression.getEnd() - node.getStart()))?.[1] : undefined;
+      if (label !== undefined && ts.isCallExpression(node)) transforms.set(label, differentiation.transformOf(node)?.id);
+      ts.forEachChild(node, collect);
+    };
+    if (sourceFile !== undefined) collect(sourceFile);
+    expect(Object.fromEntries([...transforms].filter(([, id]) => id !== undefined))).toEqual({
+      'readonly property': 'nn.valueAndGrad',
+      'const grad': 'core.grad',
+      'parenthesised initialiser': 'core.valueAndGrad',
+      'callee as': 'core.grad',
+      imported: 'nn.valueAndGrad',
+      'namespace import': 'nn.valueAndGrad',
+      nested: 'core.grad',
+      'called at once': 'core.grad',
+      'nn, at once': 'nn.valueAndGrad',
+    });
+    for (const [label, id] of transforms) expect(id !== undefined).toBe(scopes.get(label));
+  });
+
   it('the call of the transform itself is no training scope: it only makes the function', () => {
     let transform: ts.CallExpression | undefined;
     const find = (node: ts.Node): void => {

@@ -6,7 +6,12 @@ import { reportMissingTypeInformation } from '../program/missing-type-informatio
 import { typedServices } from '../program/typed-services.js';
 import { ts } from '../program/typescript.js';
 
-export type Options = [TaintOptions];
+export type Options = [
+  TaintOptions & {
+    /** Report aggregate metrics (a loss, an accuracy over a batch) reaching a log, which are not by default. */
+    readonly reportMetrics?: boolean;
+  },
+];
 
 const MESSAGE_BY_KIND = {
   secret: 'secretReachesLog',
@@ -15,6 +20,7 @@ const MESSAGE_BY_KIND = {
   'request-data': 'requestDataReachesLog',
   'raw-data': 'rawDataReachesLog',
   tensor: 'tensorReachesLog',
+  metric: 'metricReachesLog',
 } as const satisfies Record<LeakKind, string>;
 
 /** The kinds the leak policy labels (untrusted input is log injection's). */
@@ -41,6 +47,7 @@ export default createRule<Options, MessageId>({
       requestDataReachesLog: `Request data ${REACHES}`,
       rawDataReachesLog: `Raw tensor data ${REACHES}`,
       tensorReachesLog: `Tensor ${REACHES}`,
+      metricReachesLog: `Metric ${REACHES}`,
       logTensorSummary: 'Log the tensor’s shape and dtype instead of its contents.',
       missingTypeInformation: `no-tainted-log needs type information to follow values: enable typed linting (parserOptions.projectService). See ${DOCS_BASE_URL}/no-tainted-log.md.`,
     },
@@ -50,7 +57,13 @@ export default createRule<Options, MessageId>({
         type: 'object',
         additionalProperties: false,
         // The shared schema is plain JSON schema; ESLint's type is a stricter union of the same.
-        properties: taintOptionsSchema as Record<string, JSONSchema.JSONSchema4>,
+        properties: {
+          ...taintOptionsSchema,
+          reportMetrics: {
+            type: 'boolean',
+            description: 'Report aggregate metrics (a loss, the value of valueAndGrad, an accuracy over a batch) reaching a log; by default they are not data.',
+          },
+        } as Record<string, JSONSchema.JSONSchema4>,
       },
     ],
   },
@@ -69,6 +82,8 @@ export default createRule<Options, MessageId>({
     function report(finding: Finding, fileName: string): void {
       const { label } = finding;
       if (label.kind === 'user-input') return;
+      // A loss or an accuracy over a batch is a number about the model, not anyone's data.
+      if (label.kind === 'metric' && options.reportMetrics !== true) return;
       const argumentText = shorten(finding.argument.getText());
       const fromText = describeOrigin(label, fileName);
       const named = argumentText === label.what || argumentText.startsWith(`${label.what}(`);

@@ -4,6 +4,7 @@ import type { Frame } from './context.js';
 import { knownCallValue } from './known-calls.js';
 import { callbackMethodOf, isCallback, runCallbacks } from './callbacks.js';
 import { CLEAN, derive, union } from './labels.js';
+import { transformedCallValue } from './metrics.js';
 import { mlxCallValue } from './mlx-calls.js';
 import { writeThroughMutators } from './mutators.js';
 import { resolvesPromise } from './promises.js';
@@ -46,6 +47,8 @@ export function evaluateCall(frame: Frame, node: TS.CallExpression): Value {
   if (known !== undefined) return known;
   const match = context.matcher.match(node);
   if (match !== undefined) return mlxCallValue(context, node, match, receiverTaint, argTaints);
+  const transformed = transformedCallValue(context, node, argTaints);
+  if (transformed !== undefined) return transformed;
   writeThroughMutators(frame, node, callee, receiverNode, argTaints);
 
   const body = context.calleeBody(node);

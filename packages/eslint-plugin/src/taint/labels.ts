@@ -9,6 +9,7 @@ export const SOURCE_KINDS = {
   'raw-data': 'Raw tensor data',
   tensor: 'Tensor',
   'user-input': 'Untrusted input',
+  metric: 'Metric',
 } as const;
 
 export type SourceKind = keyof typeof SOURCE_KINDS;
@@ -107,11 +108,21 @@ export function concreteOf(taint: Taint): Taint {
   return taint.filter((label) => label.type === 'source');
 }
 
-/** The label a report names: the most serious kind present. */
+/** What a metric's value is as well: a tensor (a loss), and its contents turned into numbers or text. */
+const METRIC_FORMS: ReadonlySet<SourceKind> = new Set(['tensor', 'raw-data']);
+
+/**
+ * The label a report names: the most serious kind present. A value that carries a metric (a
+ * loss, an accuracy) is not named a tensor or raw tensor data for it: those are the metric's own
+ * type and contents (`loss`, `loss.item()`, `` `${loss}` ``). Anything else it carries (model
+ * output, a secret) still names the leak; a tensor logged in the same argument as a metric
+ * (`{ loss, weights }`) is not told apart from it.
+ */
 export function primarySource(taint: Taint): SourceLabel | undefined {
+  const metric = taint.some((label) => label.type === 'source' && label.kind === 'metric');
   let best: SourceLabel | undefined;
   for (const label of taint) {
-    if (label.type !== 'source') continue;
+    if (label.type !== 'source' || (metric && METRIC_FORMS.has(label.kind))) continue;
     if (best === undefined || PRIORITY.indexOf(label.kind) < PRIORITY.indexOf(best.kind)) best = label;
   }
   return best;

@@ -36,7 +36,8 @@ export interface TaintPolicy {
 
 export const LEAK_POLICY: TaintPolicy = {
   name: 'leak',
-  kinds: new Set(['secret', 'model-output', 'model-input', 'request-data', 'raw-data', 'tensor']),
+  // `metric` marks a loss or an accuracy: reported only with no-tainted-log's `reportMetrics`.
+  kinds: new Set(['secret', 'model-output', 'model-input', 'request-data', 'raw-data', 'tensor', 'metric']),
 };
 
 export function injectionPolicy(modelOutput: boolean): TaintPolicy {
