@@ -55,8 +55,8 @@ describe('the fixtures, linted end to end', () => {
     // call) and loadBundle's loadWeights (logged with the model directory).
   });
 
-  it('have no log injection (their loggers write JSON lines); a message built from argv is caught', async () => {
-    const eslint = createTypedESLint(ROOT, 'no-log-injection', { modelOutput: true });
+  it('have no log injection (their loggers write JSON lines); a message built from argv is caught under the local threat model', async () => {
+    const eslint = createTypedESLint(ROOT, 'no-log-injection', { threatModels: ['remote', 'local', 'model-output'] });
     const results = await eslint.lintFiles(['test-fixtures/*/src/**/*.ts']);
     expect(results.length).toBeGreaterThan(10);
     // Their own logger puts the message through JSON.stringify; argv and request paths go into fields.
@@ -70,6 +70,9 @@ describe('the fixtures, linted end to end', () => {
     const line = source.slice(0, source.indexOf(original)).split('\n').length;
     const [edited] = await eslint.lintText(source.replace(original, 'console.error(`unknown mode ${mode}`);'), { filePath: main });
     expect(edited?.messages.map((message) => [message.messageId, message.line])).toEqual([['interpolated', line]]);
+    // By default (`remote` only) the program's own command line is no threat: the person who types it reads the message.
+    const [byDefault] = await createTypedESLint(ROOT, 'no-log-injection').lintText(source.replace(original, 'console.error(`unknown mode ${mode}`);'), { filePath: main });
+    expect(byDefault?.messages).toEqual([]);
   });
 
   it('pass every rule in audited-service, written to, and fail some in inference-service', async () => {

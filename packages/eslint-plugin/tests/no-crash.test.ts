@@ -5,14 +5,17 @@ import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createTypedESLint } from './lint.js';
-import { getTaintEngine, injectionPolicy } from '../src/taint/index.js';
+import { enabledThreatModels, getTaintEngine, injectionPolicy, type ThreatModel } from '../src/taint/index.js';
+
+/** Every threat model of no-log-injection, so that every source is made. */
+const ALL_THREATS: { threatModels: ThreatModel[] } = { threatModels: ['remote', 'local', 'model-output'] };
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('the rules never throw', () => {
   it.each([
     ['no-tainted-log', { checkErrorMessages: true }],
-    ['no-log-injection', { modelOutput: true }],
+    ['no-log-injection', ALL_THREATS],
     ['no-silent-mlx-catch', {}],
     ['no-verbose-logger-config', {}],
     ['require-mlx-event-logging', { kinds: ['model-load', 'inference', 'model-save', 'evaluation'] }],
@@ -32,7 +35,7 @@ describe('the rules never throw', () => {
     expect(files.length).toBeGreaterThan(20);
     const program = ts.createProgram(files, { noEmit: true, types: ['node'], module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 });
     // Both policies: leaks (no-tainted-log) and injection (no-log-injection).
-    const engines = [getTaintEngine(ts, program, { checkErrorMessages: true }), getTaintEngine(ts, program, {}, injectionPolicy(true))];
+    const engines = [getTaintEngine(ts, program, { checkErrorMessages: true }), getTaintEngine(ts, program, ALL_THREATS, injectionPolicy(enabledThreatModels(ALL_THREATS)))];
     let analysed = 0;
     for (const file of files) {
       const sourceFile = program.getSourceFile(file);

@@ -15,6 +15,12 @@ export class LogCalls {
     private readonly services: Pick<ProgramServices, 'ts' | 'checker' | 'matcher'>,
     /** Extra log calls: the rule's `sinks` option. */
     private readonly configured: readonly SinkSpecifier[],
+    /**
+     * Whether a write to stdout is a log call. It is for "does this code log" (the default): a
+     * failure or an event written there is not silent. A leak rule says no unless told that its
+     * program's stdout is shipped as logs, since stdout is otherwise the program's output.
+     */
+    private readonly stdoutIsLog = true,
   ) {
     this.reach = this.search((node) => this.isLogCall(node));
   }
@@ -22,7 +28,8 @@ export class LogCalls {
   /** The log call a call is: a logger's method, `console`, process output, or a configured sink. */
   sinkOf(call: TS.CallExpression): Sink | undefined {
     const { ts, checker, matcher } = this.services;
-    return sinkOfCall(ts, checker, matcher, this.configured, call);
+    const sink = sinkOfCall(ts, checker, matcher, this.configured, call);
+    return sink?.programOutput === true && !this.stdoutIsLog ? undefined : sink;
   }
 
   isLogCall(node: TS.Node): boolean {

@@ -25,6 +25,13 @@ export interface Sink {
    * a log call for every "does this code log" question, but nothing that reaches it leaks.
    */
   readonly redacts?: boolean;
+  /**
+   * It writes to the program's standard output (`process.stdout.write`): a chat or generation
+   * tool's output, not a log, unless a rule is told its stdout is shipped as logs. Every "does
+   * this code log" question still counts it (a catch that writes the failure there is not
+   * silent); only a leak needs the rule's `stdoutIsLog`.
+   */
+  readonly programOutput?: boolean;
 }
 
 /**
@@ -42,7 +49,8 @@ export function sinkOfCall(
 ): Sink | undefined {
   const callee = skipOuter(ts, call.expression);
   const name = shortCallee(ts, callee);
-  if (isProcessOutputWrite(ts, checker, matcher, callee)) return { name, firstLogged: 0, style: 'text', appendsExtra: false };
+  const stream = processOutputStream(ts, checker, matcher, callee);
+  if (stream !== undefined) return { name, firstLogged: 0, style: 'text', appendsExtra: false, ...(stream === 'stdout' ? { programOutput: true } : {}) };
   const declaration = calledDeclaration(ts, checker, call);
   if (declaration === undefined) return undefined;
   const owner = declaration.parent;
@@ -82,13 +90,13 @@ export function sinkOfCall(
   return undefined;
 }
 
-/** `process.stdout.write(…)` / `process.stderr.write(…)` on Node's global `process`. */
-function isProcessOutputWrite(ts: typeof TS, checker: TS.TypeChecker, matcher: CatalogueMatcher, callee: TS.Expression): boolean {
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'write') return false;
+/** The stream of `process.stdout.write(…)` / `process.stderr.write(…)` on Node's global `process`. */
+function processOutputStream(ts: typeof TS, checker: TS.TypeChecker, matcher: CatalogueMatcher, callee: TS.Expression): 'stdout' | 'stderr' | undefined {
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'write') return undefined;
   const stream = skipOuter(ts, callee.expression);
-  if (!ts.isPropertyAccessExpression(stream) || !['stdout', 'stderr'].includes(stream.name.text)) return false;
+  if (!ts.isPropertyAccessExpression(stream) || (stream.name.text !== 'stdout' && stream.name.text !== 'stderr')) return undefined;
   const declaration = checker.getSymbolAtLocation(stream.name)?.declarations?.[0];
-  return declaration !== undefined && matcher.moduleKeyOfFile(declaration.getSourceFile().fileName) === 'node';
+  return declaration !== undefined && matcher.moduleKeyOfFile(declaration.getSourceFile().fileName) === 'node' ? stream.name.text : undefined;
 }
 
 function memberName(ts: typeof TS, declaration: TS.Declaration): string | undefined {

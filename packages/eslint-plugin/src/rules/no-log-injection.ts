@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
-import { describeOrigin, getTaintEngine, injectionPolicy, shorten, taintOptionsSchema, type Finding, type TaintEngine, type TaintOptions } from '../taint/index.js';
+import { describeOrigin, enabledThreatModels, getTaintEngine, injectionPolicy, shorten, taintOptionsSchema, threatModelsSchema, type Finding, type TaintEngine, type TaintOptions } from '../taint/index.js';
 import type { Sink } from '../logging/sinks.js';
 import { fieldsPosition } from '../logging/style.js';
 import { skipOuter } from '../util/syntax.js';
@@ -9,7 +9,7 @@ import { reportMissingTypeInformation } from '../program/missing-type-informatio
 import { typedServices } from '../program/typed-services.js';
 import { ts } from '../program/typescript.js';
 
-export type Options = [Pick<TaintOptions, 'sources' | 'sinks' | 'sanitizers' | 'entries' | 'mlxPackages' | 'crossFileDepth' | 'modelOutput'>];
+export type Options = [Pick<TaintOptions, 'sources' | 'sinks' | 'sanitizers' | 'entries' | 'mlxPackages' | 'crossFileDepth' | 'threatModels' | 'modelOutput'>];
 export type MessageId = 'interpolated' | 'concatenated' | 'formatted' | 'untrustedMessage' | 'moveToField' | 'missingTypeInformation';
 
 const ADVICE = 'a line break in it can forge log entries: pass it as a structured field, or sanitize it';
@@ -48,7 +48,8 @@ export default createRule<Options, MessageId>({
           entries: taintOptionsSchema.entries,
           mlxPackages: taintOptionsSchema.mlxPackages,
           crossFileDepth: taintOptionsSchema.crossFileDepth,
-          modelOutput: { type: 'boolean', description: 'Treat model output (generated text) as untrusted.' },
+          threatModels: threatModelsSchema,
+          modelOutput: { type: 'boolean', description: "Deprecated: the same as 'model-output' in threatModels, still accepted (both are read)." },
         } as Record<string, JSONSchema.JSONSchema4>,
       },
     ],
@@ -57,7 +58,7 @@ export default createRule<Options, MessageId>({
     const services = typedServices(context);
     if (services === undefined) return reportMissingTypeInformation(context);
     const program = services.program;
-    const engine = getTaintEngine(ts, program, options, injectionPolicy(options.modelOutput === true));
+    const engine = getTaintEngine(ts, program, options, injectionPolicy(enabledThreatModels(options)));
     return {
       Program(node) {
         const sourceFile = services.esTreeNodeToTSNodeMap.get(node);

@@ -48,7 +48,7 @@ export class TaintEngine implements AnalysisContext {
     this.types = facts.types;
     this.isSecretName = facts.isSecretName;
     this.flow = flowPolicyOf(options.policy);
-    this.logCalls = new LogCalls(services, options.sinks);
+    this.logCalls = new LogCalls(services, options.sinks, options.stdoutIsLog);
   }
 
   noteTextPart(node: TS.Node, taint: Taint): void {

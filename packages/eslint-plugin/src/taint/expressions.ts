@@ -109,8 +109,9 @@ function evaluateAccess(frame: Frame, node: TS.PropertyAccessExpression | TS.Ele
   const keyTaint = ts.isElementAccessExpression(node) ? context.flow.keyTaint(deepTaint(frame.evaluate(node.argumentExpression))) : CLEAN;
   const secret = (): Taint => (context.wants('secret') ? [sourceLabel('secret', node)] : CLEAN);
   // `process.env` is a secret as a whole; `process.env.NODE_ENV` only if named like one.
-  if (isProcessEnv(context, receiverNode)) return valueOf(name !== undefined && context.isSecretName(name) ? secret() : CLEAN);
-  if (isProcessEnv(context, node)) return valueOf(secret());
+  // Both are untrusted input under the `environment` threat model of log injection.
+  if (isProcessEnv(context, receiverNode)) return valueOf(union(name !== undefined && context.isSecretName(name) ? secret() : CLEAN, userInputLabels(context, node)));
+  if (isProcessEnv(context, node)) return valueOf(union(secret(), userInputLabels(context, node)));
   const userInput = userInputLabels(context, node);
   if (userInput.length > 0) return valueOf(userInput);
   const match = context.matcher.match(node);

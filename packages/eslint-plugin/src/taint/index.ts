@@ -7,7 +7,19 @@ import { resolveTaintOptions, type TaintOptions, type TaintPolicy } from './opti
 export type { TaintEngine } from './engine.js';
 export type { Finding } from './context.js';
 export { SOURCE_KINDS, describeOrigin, shorten, type SourceKind, type SourceLabel } from './labels.js';
-export { DEFAULT_SECRET_NAME_PATTERN, RUNTIME_SANITIZERS, injectionPolicy, LEAK_POLICY, taintOptionsSchema, type FunctionSpecifier, type TaintOptions, type TaintPolicy } from './options.js';
+export {
+  DEFAULT_SECRET_NAME_PATTERN,
+  RUNTIME_SANITIZERS,
+  enabledThreatModels,
+  injectionPolicy,
+  LEAK_POLICY,
+  taintOptionsSchema,
+  threatModelsSchema,
+  type FunctionSpecifier,
+  type TaintOptions,
+  type TaintPolicy,
+  type ThreatModel,
+} from './options.js';
 
 /** Engines per program and options: every rule and every file linted against a program share one. */
 const engines = new WeakMap<TS.Program, Map<string, TaintEngine | null> | null>();

@@ -5,7 +5,7 @@ import { shortCallee } from '../util/syntax.js';
 import { isGlobalCall, isKeyedHash } from './call-facts.js';
 import type { AnalysisContext } from './context.js';
 import { CLEAN, sourceLabel } from './labels.js';
-import { stringifiedValue } from './sources.js';
+import { fileReadLabels, stringifiedValue } from './sources.js';
 import { CLEAN_VALUE, valueOf, type Value } from './value.js';
 
 /**
@@ -24,6 +24,9 @@ export function knownCallValue(context: AnalysisContext, node: TS.CallExpression
     return valueOf(context.wants(kind) ? [sourceLabel(kind, node, `${shortCallee(ts, callee)}()`)] : CLEAN);
   }
   if (context.flow.cleans(context, node, receiverNode)) return CLEAN_VALUE;
+  // A file's contents, under the `file` threat model of log injection.
+  const fileRead = fileReadLabels(context, node, callable);
+  if (fileRead.length > 0) return valueOf(fileRead);
   if (isGlobalCall(context, callee, 'String') && node.arguments[0] !== undefined) {
     return valueOf(stringifiedValue(context, node.arguments[0], args[0] ?? CLEAN_VALUE));
   }

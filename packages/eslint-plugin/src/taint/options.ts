@@ -19,9 +19,47 @@ export interface TaintOptions extends SinkOptions, MatcherOptions {
   readonly checkErrorMessages?: boolean;
   /** How many calls deep the analysis follows functions into other files of the program. */
   readonly crossFileDepth?: number;
-  /** Log injection only: generated text (model output) counts as untrusted. */
+  /**
+   * Log injection only: where untrusted text comes from (CodeQL's threat models). `remote` by
+   * default; `local` (or one of its parts) and `model-output` are opt-in.
+   */
+  readonly threatModels?: readonly ThreatModel[];
+  /** Log injection only, deprecated: the old name of `threatModels` including `model-output` (both are read). */
   readonly modelOutput?: boolean;
+  /** Leaks only: `process.stdout.write` is a log sink, not the program's output (its stdout is shipped as logs). */
+  readonly stdoutIsLog?: boolean;
 }
+
+/**
+ * Where untrusted text comes from, after CodeQL's threat models: `remote` is what a client sends
+ * (HTTP requests, WebSocket messages); `local` is what whoever runs the program gives it, in
+ * four parts (command-line arguments, environment, stdin, files read); `model-output` is text a
+ * model generates.
+ */
+export const LOCAL_THREAT_MODELS = ['commandargs', 'environment', 'stdin', 'file'] as const;
+export type LocalThreatModel = (typeof LOCAL_THREAT_MODELS)[number];
+export const THREAT_MODELS = ['remote', 'local', ...LOCAL_THREAT_MODELS, 'model-output'] as const;
+export type ThreatModel = (typeof THREAT_MODELS)[number];
+/** A threat model once groups are expanded (`local` is its four parts). */
+export type EnabledThreatModel = Exclude<ThreatModel, 'local'>;
+export const DEFAULT_THREAT_MODELS: readonly ThreatModel[] = ['remote'];
+
+/** The enabled threat models: the listed ones (default `remote`), `local` expanded, and `model-output` when the deprecated `modelOutput` is set. */
+export function enabledThreatModels(options: Pick<TaintOptions, 'threatModels' | 'modelOutput'>): readonly EnabledThreatModel[] {
+  const enabled = new Set<EnabledThreatModel>();
+  for (const model of options.threatModels ?? DEFAULT_THREAT_MODELS) {
+    if (model === 'local') LOCAL_THREAT_MODELS.forEach((part) => enabled.add(part));
+    else enabled.add(model);
+  }
+  if (options.modelOutput === true) enabled.add('model-output');
+  return THREAT_MODELS.filter((model): model is EnabledThreatModel => enabled.has(model as EnabledThreatModel));
+}
+
+export const threatModelsSchema: JsonSchema = {
+  type: 'array',
+  items: { type: 'string', enum: [...THREAT_MODELS] },
+  description: "Where untrusted text comes from: 'remote' (default), 'local' ('commandargs', 'environment', 'stdin', 'file'), 'model-output'.",
+};
 
 /**
  * What one analysis looks for. The same data-flow pass serves two questions: does sensitive data
@@ -40,8 +78,16 @@ export const LEAK_POLICY: TaintPolicy = {
   kinds: new Set(['secret', 'model-output', 'model-input', 'request-data', 'raw-data', 'tensor', 'metric']),
 };
 
-export function injectionPolicy(modelOutput: boolean): TaintPolicy {
-  return { name: 'injection', kinds: new Set<SourceKind>(modelOutput ? ['request-data', 'user-input', 'model-output'] : ['request-data', 'user-input']) };
+/**
+ * Log injection under the enabled threat models: request data for `remote`, model output for
+ * `model-output`; untrusted input always, since configured `sources` make it (which local
+ * sources make it is the threat models' say, in sources.ts).
+ */
+export function injectionPolicy(threatModels: readonly EnabledThreatModel[]): TaintPolicy {
+  const kinds = new Set<SourceKind>(['user-input']);
+  if (threatModels.includes('remote')) kinds.add('request-data');
+  if (threatModels.includes('model-output')) kinds.add('model-output');
+  return { name: 'injection', kinds };
 }
 
 /**
@@ -78,6 +124,10 @@ export const taintOptionsSchema: Record<string, JsonSchema> = {
     maximum: 10,
     description: 'How many calls deep the analysis follows functions into other files of the program.',
   },
+  stdoutIsLog: {
+    type: 'boolean',
+    description: "Treat process.stdout.write as a log sink (a service whose stdout is shipped as logs); by default it is the program's output.",
+  },
 };
 
 /** Options with defaults applied: what the engine works from. */
@@ -90,6 +140,10 @@ export interface ResolvedTaintOptions {
   readonly entries: readonly UserEntry[];
   readonly mlxPackages: readonly string[];
   readonly crossFileDepth: number;
+  /** Whether `process.stdout.write` is a log sink (always, for log injection). */
+  readonly stdoutIsLog: boolean;
+  /** Log injection: the enabled threat models, `local` expanded (empty for leaks). */
+  readonly threatModels: readonly EnabledThreatModel[];
   readonly policy: TaintPolicy;
   /** Equal options give equal keys: analyses are cached per program and key. */
   readonly key: string;
@@ -105,6 +159,9 @@ export function resolveTaintOptions(options: TaintOptions, policy: TaintPolicy =
     entries: options.entries ?? [],
     mlxPackages: [MLX_PACKAGE, ...(options.mlxPackages ?? [])],
     crossFileDepth: options.crossFileDepth ?? 3,
+    // A line forged in a service's stdout is forged whoever reads it: for log injection stdout stays a sink.
+    stdoutIsLog: policy.name === 'injection' || options.stdoutIsLog === true,
+    threatModels: policy.name === 'injection' ? enabledThreatModels(options) : [],
   };
   const key = JSON.stringify({ ...resolved, secretName: resolved.secretName.source, policy: [policy.name, ...policy.kinds] });
   return { ...resolved, policy, key };

@@ -43,8 +43,9 @@ const INJECTION: FlowPolicy = {
   configuredSource: 'user-input',
   // `loss.toFixed(4)`, `flag.toString()`: a number's or boolean's text is digits and words.
   cleans: (context, call, receiver) => isLineBreakSanitizer(context, call) || (receiver !== undefined && isInertPrimitive(context, receiver)),
-  // For injection only what flowed in counts: a request object logged whole is inspected.
-  reported: (context, argument, flow) => (isInertPrimitive(context, argument) ? CLEAN : flow),
+  // For injection only what flowed in counts: a request object logged whole is inspected. Request
+  // data is made whatever the threat models say; it is untrusted only under `remote`.
+  reported: (context, argument, flow) => (isInertPrimitive(context, argument) ? CLEAN : flow.filter((label) => label.type === 'param' || context.wants(label.kind))),
 };
 
 /** The behaviour of a policy, chosen once. */

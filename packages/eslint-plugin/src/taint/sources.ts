@@ -2,7 +2,7 @@ import { targetSymbol } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import type { AnalysisContext } from './context.js';
 import { CLEAN, shorten, sourceLabel, union, type Label, type Taint } from './labels.js';
-import { isNodeTypes } from '../util/syntax.js';
+import { isNodeTypes, skipOuter } from '../util/syntax.js';
 import { deepTaint, type Value } from './value.js';
 
 // What makes a value tainted by itself, whatever flowed into it: its name, its type, being
@@ -76,10 +76,33 @@ export function isProcessEnv(context: AnalysisContext, node: TS.Expression): boo
   return isProcessMember(context, node, 'env');
 }
 
-/** `process.argv` and `process.stdin`: what whoever starts the program types, untrusted text. */
+/**
+ * The local threat model's sources: `process.argv` (`commandargs`), `process.stdin` (`stdin`) and
+ * `process.env` as a whole or any variable of it (`environment`), each when the rule enables it.
+ * What whoever runs the program gives it: untrusted text only when that person is not the one
+ * the log is kept from (CodeQL keeps them out of its default threat model).
+ */
 export function userInputLabels(context: AnalysisContext, node: TS.Expression): Taint {
   if (!context.wants('user-input')) return CLEAN;
-  return isProcessMember(context, node, 'argv') || isProcessMember(context, node, 'stdin') ? [sourceLabel('user-input', node)] : CLEAN;
+  const enabled = context.options.threatModels;
+  const { ts } = context;
+  const local =
+    (enabled.includes('commandargs') && isProcessMember(context, node, 'argv')) ||
+    (enabled.includes('stdin') && isProcessMember(context, node, 'stdin')) ||
+    (enabled.includes('environment') &&
+      (isProcessMember(context, node, 'env') || ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && isProcessEnv(context, skipOuter(ts, node.expression)))));
+  return local ? [sourceLabel('user-input', node)] : CLEAN;
+}
+
+/** Node's file reads whose result is the file's contents (`readFileSync`, `readFile` of `fs/promises` and of a `FileHandle`, `createReadStream`). */
+const FILE_READS = new Set(['readFile', 'readFileSync', 'createReadStream', 'readLines']);
+
+/** A file read, for the `file` threat model: what is read from a file is untrusted text. */
+export function fileReadLabels(context: AnalysisContext, call: TS.CallExpression, callable: TS.Declaration | undefined): Taint {
+  if (callable === undefined || !context.wants('user-input') || !context.options.threatModels.includes('file') || !isNodeTypes(callable)) return CLEAN;
+  const name = context.ts.getNameOfDeclaration(callable);
+  if (name === undefined || !context.ts.isIdentifier(name) || !FILE_READS.has(name.text)) return CLEAN;
+  return /\/fs(\/promises)?\.d\.ts$/.test(callable.getSourceFile().fileName) ? [sourceLabel('user-input', call, `${name.text}()`)] : CLEAN;
 }
 
 /**

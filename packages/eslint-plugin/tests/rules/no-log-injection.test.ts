@@ -199,16 +199,18 @@ export function handler(req: Request): void {
       ],
     },
     {
-      name: 'process.argv, also imported from node:process',
+      name: 'process.argv, also imported from node:process (local threat model)',
       code: argv,
+      options: [{ threatModels: ['remote', 'local'] }],
       errors: [
         { messageId: 'concatenated', line: 4, column: 1, suggestions: [toField(argv, "console.log('hello ' + name)", "console.log('hello', { name })")] },
         { messageId: 'interpolated', line: 5, column: 1, suggestions: [toField(argv, 'console.log(`mode ${argv[3]}`)', "console.log('mode', { argv: argv[3] })")] },
       ],
     },
     {
-      name: 'lines read from stdin, by iteration and by event',
+      name: 'lines read from stdin, by iteration and by event (local threat model)',
       code: stdin,
+      options: [{ threatModels: ['remote', 'local'] }],
       errors: [
         { messageId: 'interpolated', line: 5, column: 35, suggestions: [toField(stdin, 'console.log(`got ${line}`)', "console.log('got', { line })")] },
         { messageId: 'concatenated', line: 8, column: 3, suggestions: [toField(stdin, "console.log('line: ' + line)", "console.log('line', { line })")] },
@@ -217,6 +219,129 @@ export function handler(req: Request): void {
           line: 11,
           column: 3,
           suggestions: [toField(stdin, 'console.log(`chunk ${String(chunk)}`)', "console.log('chunk', { chunk: String(chunk) })")],
+        },
+      ],
+    },
+  ],
+});
+
+// Threat models, after CodeQL's: `remote` by default, `local` (and its parts) and `model-output` opt-in.
+const cli = `
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+const prompt = process.argv[2] ?? '';
+console.log(\`generating for "\${prompt}"\`);
+console.error('model dir: ' + process.env.MODEL_DIR);
+const env = process.env;
+console.info(\`home \${env.HOME}\`);
+console.log('config: ' + readFileSync('config.txt', 'utf8'));
+export async function template(): Promise<void> {
+  const text = await readFile('template.txt', 'utf8');
+  console.log(\`template \${text}\`);
+}
+process.stdin.on('data', (chunk) => {
+  console.log('chunk ' + String(chunk));
+});
+`;
+
+/** What the local threat model reports in `cli`: one finding per log call. */
+const cliErrors = [
+  { messageId: 'interpolated' as const, line: 5, column: 1, suggestions: [toField(cli, 'console.log(`generating for "${prompt}"`)', 'console.log(\'generating for ""\', { prompt })')] },
+  { messageId: 'concatenated' as const, line: 6, column: 1, suggestions: [toField(cli, "console.error('model dir: ' + process.env.MODEL_DIR)", "console.error('model dir', { MODEL_DIR: process.env.MODEL_DIR })")] },
+  { messageId: 'interpolated' as const, line: 8, column: 1, suggestions: [toField(cli, 'console.info(`home ${env.HOME}`)', "console.info('home', { HOME: env.HOME })")] },
+  { messageId: 'concatenated' as const, line: 9, column: 1, suggestions: [toField(cli, "console.log('config: ' + readFileSync('config.txt', 'utf8'))", "console.log('config', { configTxt: readFileSync('config.txt', 'utf8') })")] },
+  { messageId: 'interpolated' as const, line: 12, column: 3, suggestions: [toField(cli, 'console.log(`template ${text}`)', "console.log('template', { text })")] },
+  { messageId: 'concatenated' as const, line: 15, column: 3, suggestions: [toField(cli, "console.log('chunk ' + String(chunk))", "console.log('chunk', { chunk: String(chunk) })")] },
+];
+
+const requestAndArgv = `
+import type { Request } from 'express';
+export function handler(req: Request): void {
+  console.log(\`search for \${String(req.query.q)} in \${process.argv[2]}\`);
+}
+`;
+
+ruleTester.run('no-log-injection: threat models', rule, {
+  valid: [
+    {
+      name: 'default (remote): a command-line tool formatting its own arguments, environment, files and stdin',
+      code: cli,
+    },
+    {
+      name: 'remote only, listed: the same',
+      code: cli,
+      options: [{ threatModels: ['remote'] }],
+    },
+    {
+      name: 'local without remote: request data is not reported',
+      code: `
+import type { Request } from 'express';
+export function handler(req: Request): void {
+  console.log(\`search for \${String(req.query.q)}\`);
+}
+`,
+      options: [{ threatModels: ['local'] }],
+    },
+    {
+      name: 'commandargs alone leaves the environment, files and stdin out',
+      code: `
+import { readFileSync } from 'node:fs';
+console.error('model dir: ' + process.env.MODEL_DIR);
+console.log('config: ' + readFileSync('config.txt', 'utf8'));
+process.stdin.on('data', (chunk) => console.log('chunk ' + String(chunk)));
+`,
+      options: [{ threatModels: ['commandargs'] }],
+    },
+    {
+      name: 'local: numbers read from the command line cannot break a line',
+      code: `
+const steps = Number(process.argv[2] ?? '10');
+console.log(\`training for \${steps} steps, \${process.argv.length} arguments\`);
+`,
+      options: [{ threatModels: ['local'] }],
+    },
+  ],
+  invalid: [
+    {
+      name: 'local: arguments, environment (a variable and the whole object), files read and stdin',
+      code: cli,
+      options: [{ threatModels: ['remote', 'local'] }],
+      errors: cliErrors,
+    },
+    {
+      name: 'each part of local alone: commandargs, environment, file, stdin',
+      code: cli,
+      options: [{ threatModels: ['commandargs', 'environment', 'file', 'stdin'] }],
+      errors: cliErrors,
+    },
+    {
+      name: 'environment alone',
+      code: cli,
+      options: [{ threatModels: ['environment'] }],
+      errors: cliErrors.filter((error) => error.line === 6 || error.line === 8),
+    },
+    {
+      name: 'default: the request data of a message that also holds an argument is reported',
+      code: requestAndArgv,
+      errors: [
+        {
+          messageId: 'interpolated',
+          line: 4,
+          column: 3,
+          suggestions: [toField(requestAndArgv, 'console.log(`search for ${String(req.query.q)} in ${process.argv[2]}`)', "console.log(`search for in ${process.argv[2]}`, { q: String(req.query.q) })")],
+        },
+      ],
+    },
+    {
+      name: 'local without remote: the argument of that message is reported',
+      code: requestAndArgv,
+      options: [{ threatModels: ['local'] }],
+      errors: [
+        {
+          messageId: 'interpolated',
+          line: 4,
+          column: 3,
+          suggestions: [toField(requestAndArgv, 'console.log(`search for ${String(req.query.q)} in ${process.argv[2]}`)', "console.log('search for in', { q: String(req.query.q), argv: process.argv[2] })")],
         },
       ],
     },
@@ -483,9 +608,22 @@ console.log(\`loss \${loss.toFixed(4)}, raw \${loss}\`);
   ],
   invalid: [
     {
-      name: 'modelOutput: generated text is untrusted',
+      name: 'modelOutput (deprecated, still read): generated text is untrusted',
       code: generated,
       options: [{ modelOutput: true }],
+      errors: [
+        {
+          messageId: 'interpolated',
+          line: 6,
+          column: 1,
+          suggestions: [toField(generated, 'console.log(`generated ${vocabulary[next]}`)', "console.log('generated', { vocabulary: vocabulary[next] })")],
+        },
+      ],
+    },
+    {
+      name: "threatModels: model-output is what the deprecated modelOutput enables",
+      code: generated,
+      options: [{ threatModels: ['remote', 'model-output'] }],
       errors: [
         {
           messageId: 'interpolated',

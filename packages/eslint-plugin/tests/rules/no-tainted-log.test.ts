@@ -423,6 +423,13 @@ export function handler(ctx: Context): void {
   ],
 });
 
+/** A secret written to stdout and to stderr. */
+const stdoutAndStderr = `
+const secret = 's';
+process.stdout.write(secret);
+process.stderr.write(\`\${secret}\\n\`);
+`;
+
 ruleTester.run('no-tainted-log: sinks', rule, {
   valid: [
     {
@@ -514,12 +521,16 @@ print(secret);
       ],
     },
     {
-      name: "process.stdout and process.stderr",
-      code: `
-const secret = 's';
-process.stdout.write(secret);
-process.stderr.write(\`\${secret}\\n\`);
-`,
+      name: "process.stderr; process.stdout only with stdoutIsLog",
+      code: stdoutAndStderr,
+      errors: [
+        { messageId: 'secretReachesLog', line: 4, column: 22 },
+      ],
+    },
+    {
+      name: "stdoutIsLog: process.stdout and process.stderr",
+      code: stdoutAndStderr,
+      options: [{ stdoutIsLog: true }],
       errors: [
         { messageId: 'secretReachesLog', line: 3, column: 22 },
         { messageId: 'secretReachesLog', line: 4, column: 22 },
@@ -670,12 +681,13 @@ logInfo('values', mx.ones([2]).tolist());
       ],
     },
     {
-      name: "a reporting callback is a sink at its call sites",
+      name: "a reporting callback is a sink at its call sites (stdoutIsLog)",
       code: `
 const report = (value: unknown) => process.stdout.write(String(value));
 const password = 'p';
 report(password);
 `,
+      options: [{ stdoutIsLog: true }],
       errors: [
         { messageId: 'secretReachesLog', line: 4, column: 8 },
       ],
@@ -704,7 +716,7 @@ audit('login', password);
       ],
     },
     {
-      name: "a logger of your own behind an interface, made by a factory",
+      name: "a logger of your own behind an interface, made by a factory (writing to stdout: stdoutIsLog)",
       code: `
 interface Logger { info(message: string, fields?: object): void }
 function createLogger(): Logger {
@@ -716,6 +728,7 @@ const log = createLogger();
 const password = 'p';
 log.info('login', { password });
 `,
+      options: [{ stdoutIsLog: true }],
       errors: [
         { messageId: 'secretReachesLog', line: 10, column: 19 },
       ],
@@ -747,6 +760,98 @@ trail.close(password);
       options: [{ sinks: [{ type: 'AuditTrail', methods: ['record'] }] }],
       errors: [
         { messageId: 'secretReachesLog', line: 5, column: 23 },
+      ],
+    },
+  ],
+});
+
+// Program output versus logs: stdout is a command-line tool's output unless stdoutIsLog says
+// the program's stdout is shipped as logs.
+const chat = `
+import { core as mx, nn } from '@frost-beta/mlx';
+declare const model: nn.Linear;
+declare const vocabulary: string[];
+export function chat(prompt: string, steps: number): void {
+  let ids = prompt.split(' ').map((word) => word.length);
+  for (let step = 0; step < steps; step++) {
+    const next = mx.argmax(model.forward(mx.array([ids])), 1).item() as number;
+    process.stdout.write(vocabulary[next] ?? '');
+    ids = [...ids, next];
+  }
+  process.stdout.write('\\n');
+  process.stderr.write(\`generated \${ids.length} tokens\\n\`);
+}
+`;
+
+const writer = `
+const print = (text: string) => process.stdout.write(\`\${text}\\n\`);
+const apiKey = 'k';
+print(apiKey);
+console.log(apiKey);
+`;
+
+ruleTester.run('no-tainted-log: program output', rule, {
+  valid: [
+    {
+      name: "a chat CLI streaming generated tokens (and its prompt) to stdout",
+      code: chat,
+    },
+    {
+      name: "a helper writing to stdout is not a sink at its call sites",
+      code: `
+const print = (text: string) => process.stdout.write(\`\${text}\\n\`);
+const apiKey = 'k';
+print(apiKey);
+`,
+    },
+    {
+      name: "stdoutIsLog false: the same as the default",
+      code: chat,
+      options: [{ stdoutIsLog: false }],
+    },
+  ],
+  invalid: [
+    {
+      name: "console.log, process.stderr and logger libraries stay sinks",
+      code: `
+import pino from 'pino';
+import { core as mx, nn } from '@frost-beta/mlx';
+declare const model: nn.Linear;
+const logger = pino();
+const answer = model.forward(mx.ones([1, 2])).tolist();
+console.log(answer);
+process.stderr.write(JSON.stringify(answer));
+logger.info({ answer }, 'answered');
+process.stdout.write(JSON.stringify(answer));
+`,
+      errors: [
+        { messageId: 'modelOutputReachesLog', line: 7, column: 13 },
+        { messageId: 'modelOutputReachesLog', line: 8, column: 22 },
+        { messageId: 'modelOutputReachesLog', line: 9, column: 13 },
+      ],
+    },
+    {
+      name: "stdoutIsLog: generated tokens written to stdout are model output in a log",
+      code: chat,
+      options: [{ stdoutIsLog: true }],
+      errors: [
+        { messageId: 'modelOutputReachesLog', line: 9, column: 26 },
+      ],
+    },
+    {
+      name: "stdoutIsLog: a helper writing to stdout is a sink at its call sites",
+      code: writer,
+      options: [{ stdoutIsLog: true }],
+      errors: [
+        { messageId: 'secretReachesLog', line: 4, column: 7 },
+        { messageId: 'secretReachesLog', line: 5, column: 13 },
+      ],
+    },
+    {
+      name: "default: only console.log of the helper's program",
+      code: writer,
+      errors: [
+        { messageId: 'secretReachesLog', line: 5, column: 13 },
       ],
     },
   ],
