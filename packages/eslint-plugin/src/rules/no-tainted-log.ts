@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { describeOrigin, getTaintEngine, shorten, taintOptionsSchema, type Finding, type SourceKind, type TaintOptions } from '../taint/index.js';
 import { createRule, DOCS_BASE_URL } from '../util/create-rule.js';
 import { reportMissingTypeInformation } from '../program/missing-type-information.js';
@@ -63,7 +63,7 @@ export default createRule<Options, MessageId>({
             type: 'boolean',
             description: 'Report aggregate metrics (a loss, the value of valueAndGrad, an accuracy over a batch) reaching a log; by default they are not data.',
           },
-        } as Record<string, JSONSchema.JSONSchema4>,
+        },
       },
     ],
   },
