@@ -100,7 +100,10 @@ export class TypeFacts {
       for (const property of checker.getPropertiesOfType(part)) {
         if (property.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.Accessor) || !this.isSecretName(property.name)) continue;
         const declaration = property.valueDeclaration;
-        if (declaration !== undefined && checker.getTypeOfSymbolAtLocation(property, declaration).getCallSignatures().length > 0) continue;
+        const propertyType = declaration === undefined ? undefined : checker.getTypeOfSymbolAtLocation(property, declaration);
+        if (propertyType !== undefined && propertyType.getCallSignatures().length > 0) continue;
+        // A number or a boolean is never a secret by its name (`apiKeyConfigured: true`), as for variables.
+        if (propertyType !== undefined && propertyType.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) continue;
         // The plainest name explains best: `cookie` rather than `access-control-allow-credentials`.
         if (found === undefined || property.name.length < found.length) found = property.name;
       }

@@ -350,3 +350,30 @@ later.then((value) => console.log(value));
     },
   ],
 });
+
+// Issue #15, evaluation corpus (server.ts:15, webhook.ts:41): an object logged with a boolean or
+// a number under a secret-like name (`apiKeyConfigured`) carries no secret, as a variable of that
+// name does not; a string field of that name still makes the object a secret carrier.
+ruleTester.run('no-tainted-log: secret-like names on booleans and numbers', rule, {
+  valid: [
+    {
+      name: 'a boolean about a key, and the length of a token, in a logged object',
+      code: `
+declare const apiKey: string;
+declare const webhookSecret: string;
+console.log({ env: 'production', apiKeyConfigured: apiKey.length > 0 });
+console.warn('bad signature', { presented: true, secretConfigured: webhookSecret.length > 0, tokenLength: 12 });
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a string field under a secret-like name still makes the object a secret carrier',
+      code: `
+declare const apiKey: string;
+console.log({ env: 'production', apiKeyConfigured: apiKey.length > 0, apiKey });
+`,
+      errors: [{ messageId: 'secretReachesLog', line: 3, column: 13 }],
+    },
+  ],
+});
