@@ -30,7 +30,7 @@ export { createDifferentiation, GRADIENT_TRANSFORMS, type Differentiation } from
 export { createMlxProgram } from './mlx-program.js';
 export { remember, type Cache } from './memo.js';
 export { normalisePath, relativePath } from './resolve/module-keys.js';
-export { packageOfFile, type PackageLocation } from './resolve/package-of-file.js';
+export { packageOfFile, workspacePackageOfFile, type PackageLocation } from './resolve/package-of-file.js';
 export { targetSymbol } from './symbols.js';
 export type { ExportedDeclaration } from './resolve/export-map.js';
 export { METADATA_ROLES } from './roles.js';
@@ -38,6 +38,7 @@ export { SUPPORTED_TYPESCRIPT, unsupportedTypeScript } from './typescript-versio
 export type { UnresolvedEntry, UnresolvedReason } from './unresolved-entries.js';
 export {
   CatalogueConfigError,
+  isPathModule,
   parseUserEntries,
   userEntriesSchema,
   userEntryId,

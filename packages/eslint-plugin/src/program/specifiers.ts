@@ -1,4 +1,5 @@
-import type { CatalogueMatcher, JsonSchema } from '@mlx-audit/catalogue';
+import { isPathModule, workspacePackageOfFile, type CatalogueMatcher, type JsonSchema } from '@mlx-audit/catalogue';
+import { isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
 
 /** A function by where it is declared: `{ module: 'pino', name: 'pino' }`, `{ name: 'getSecret' }`. */
@@ -50,7 +51,11 @@ export const typeSinkSchema: JsonSchema = {
 export function matchesSpecifier(ts: typeof TS, matcher: CatalogueMatcher, declaration: TS.Declaration, specifier: FunctionSpecifier): boolean {
   if (matcher.declarationLabel(declaration) !== specifier.name) return false;
   if (specifier.module === undefined) return true;
-  return moduleKeyOf(ts, matcher, declaration) === matcher.moduleKeyOfSpecifier(specifier.module);
+  const key = moduleKeyOf(ts, matcher, declaration);
+  if (key === matcher.moduleKeyOfSpecifier(specifier.module)) return true;
+  // A workspace package linked by path (`@mlx-audit/runtime` in a pnpm workspace) is keyed by its
+  // path outside the project: it is still the package the specifier names.
+  return isAbsolute(key) && !isPathModule(specifier.module) && workspacePackageOfFile(declaration.getSourceFile().fileName) === specifier.module;
 }
 
 /** The module a declaration belongs to; inside an ambient `declare module 'x' { … }`, that is `x`. */
