@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { unsupportedTypeScript } from '@mlx-audit/catalogue';
+import { findUp } from './find-up.js';
 
 /** The ts-patch major this project builds and tests with (on Node 20.19 and later, too). */
 export const SUPPORTED_TS_PATCH = '^4.0.1';
@@ -68,16 +69,12 @@ export function runBuild(tspcArguments: readonly string[]): number {
  * `require.resolve` also searches and which could hold a ts-patch the project does not have.
  */
 function installed(name: string, directory: string): InstalledPackage | undefined {
-  for (let current = directory; ; current = dirname(current)) {
-    const manifestPath = join(current, 'node_modules', name, 'package.json');
-    if (existsSync(manifestPath)) {
-      try {
-        const packageDirectory = realpathSync(dirname(manifestPath));
-        return { directory: packageDirectory, manifest: JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as InstalledPackage['manifest'] };
-      } catch {
-        return undefined;
-      }
-    }
-    if (dirname(current) === current) return undefined;
+  const manifestPath = findUp(directory, join('node_modules', name, 'package.json'));
+  if (manifestPath === undefined) return undefined;
+  try {
+    const packageDirectory = realpathSync(dirname(manifestPath));
+    return { directory: packageDirectory, manifest: JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as InstalledPackage['manifest'] };
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { INSTRUMENT_MODULE } from '@mlx-audit/runtime/contract';
+import { findUp } from './find-up.js';
 
 const RUNTIME_PACKAGE = '@mlx-audit/runtime';
 // Said once per package.json and process: `tsc --watch` rebuilds many times.
@@ -14,7 +14,7 @@ const checked = new Set<string>();
  * `directory`, or when this package.json was checked before.
  */
 export function missingRuntimeDependency(directory: string): string | undefined {
-  const manifest = nearestPackageJson(directory);
+  const manifest = findUp(directory, 'package.json');
   if (manifest === undefined || checked.has(manifest)) return undefined;
   checked.add(manifest);
   let fields: Record<string, unknown>;
@@ -29,12 +29,4 @@ export function missingRuntimeDependency(directory: string): string | undefined 
   });
   if (listed) return undefined;
   return `mlx-audit: ${manifest} does not list ${RUNTIME_PACKAGE} in "dependencies", but the instrumented code imports ${INSTRUMENT_MODULE} at run time: add it (npm install ${RUNTIME_PACKAGE}), or an install without dev dependencies cannot run the program.`;
-}
-
-function nearestPackageJson(directory: string): string | undefined {
-  for (let current = directory; ; current = dirname(current)) {
-    const candidate = join(current, 'package.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(current) === current) return undefined;
-  }
 }
