@@ -210,18 +210,28 @@ export default createRule<Options, MessageId>({
 
     const listener = {
       onCodePathStart(codePath: TSESLint.CodePath, node: TSESTree.Node) {
-        paths.push({ codePath, node, current: new Set(), entries: new Map(), points: [], events: [] });
+        paths.push({ codePath, node, current: new Set(), entries: new Map(), points: [], events: [], suspended: new Set() });
       },
       onCodePathEnd(codePath: TSESLint.CodePath) {
         const state = paths.pop();
         if (state === undefined) return;
-        judgePoints(state.codePath, state.entries, state.points);
+        judgePoints(state.codePath, state.entries, state.points, state.suspended);
         if (codePath.upper === null) reportAll();
       },
       onCodePathSegmentStart: enter,
       onUnreachableCodePathSegmentStart: enter,
       onCodePathSegmentEnd: leave,
       onUnreachableCodePathSegmentEnd: leave,
+      // The code-path analysis has just split the path at the yield (before this listener runs):
+      // the current segments are where the generator resumes, the ones before them where it waits.
+      'YieldExpression:exit'() {
+        const state = current();
+        if (state === undefined) return;
+        for (const segment of state.current) {
+          // At an unreachable yield nothing is split, and the segments before are no suspension.
+          if (segment.reachable) segment.prevSegments.forEach((before) => state.suspended.add(before));
+        }
+      },
       // Exit order is evaluation order: `logger.info({ w: mx.load(p) })` loads, then logs.
       'CallExpression:exit'(node: TSESTree.CallExpression) {
         const state = current();
@@ -267,4 +277,6 @@ interface CodePathState {
   readonly points: Point[];
   /** The event calls of the function, to check what they carry. */
   readonly events: TSESTree.CallExpression[];
+  /** Segments that end at a `yield`, where the generator waits for its consumer. */
+  readonly suspended: Set<TSESLint.CodePathSegment>;
 }

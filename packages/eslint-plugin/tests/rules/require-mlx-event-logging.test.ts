@@ -1,16 +1,8 @@
 import rule from '../../src/rules/require-mlx-event-logging.js';
 import { createRuleTesterWithTypes } from '../rule-tester.js';
+import { MX, withLine } from './require-mlx-event-logging/cases.js';
 
 const ruleTester = createRuleTesterWithTypes();
-
-const MX = `import { core as mx, nn } from '@frost-beta/mlx';\n`;
-
-/** What a suggestion gives: the code with one line inserted after line `after` (1-based). */
-function withLine(code: string, after: number, line: string): string {
-  const lines = code.split('\n');
-  lines.splice(after, 0, line);
-  return lines.join('\n');
-}
 
 const LOADED = (source: string) => `console.info('model loaded', { event: 'model.load', source: ${source}, outcome: 'success' });`;
 const LOADING = (source: string) => `console.info('loading model', { event: 'model.load', source: ${source}, outcome: 'unknown' });`;

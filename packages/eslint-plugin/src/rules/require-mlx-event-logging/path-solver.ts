@@ -8,9 +8,12 @@ export interface Segment {
 /** A function's (or the module's) code path: where it starts, and the segments that return or end it. */
 export interface SegmentGraph {
   readonly initialSegment: Segment;
-  /** Segments that end in a `return` or the end of the function. */
+  /**
+   * Segments that end in a `return` or the end of the function; and, since ESLint 10, those that
+   * end at a `yield`: a generator suspended there returns if its consumer calls `return()`.
+   */
   readonly returnedSegments: readonly Segment[];
-  /** Segments that end the path, returns and throws. */
+  /** Segments that end the path, returns and throws (ESLint 10 counts a `yield` as both). */
   readonly finalSegments: readonly Segment[];
 }
 
@@ -34,11 +37,21 @@ export type Entry<Point extends JudgedPoint> = Point | typeof EVENT;
  * such path through it has an event, before or after it. That fails exactly when an event-free
  * path reaches the point and an event-free path leads from it to a return, so four "may" facts
  * per segment, solved to a fixed point over the whole graph (loops included), decide it.
+ *
+ * `suspended` are the segments that end at a `yield` (or `yield*`): the generator goes on from
+ * there, so they are no return. A consumer that stops at a yield (`return()` or `throw()`) ends the
+ * generator where it chose, as an exception would: such a path, like one that throws, needs no event
+ * (and its edges into an enclosing `catch` or `finally` stay, as for any exception).
  */
-export function judgePoints<Point extends JudgedPoint>(graph: SegmentGraph, entries: ReadonlyMap<string, readonly Entry<Point>[]>, points: readonly Point[]): void {
+export function judgePoints<Point extends JudgedPoint>(
+  graph: SegmentGraph,
+  entries: ReadonlyMap<string, readonly Entry<Point>[]>,
+  points: readonly Point[],
+  suspended: ReadonlySet<Segment> = new Set(),
+): void {
   const segments = reachableSegments(graph.initialSegment);
   const inGraph = new Set(segments);
-  const returned = new Set(graph.returnedSegments);
+  const returned = new Set(graph.returnedSegments.filter((segment) => !suspended.has(segment)));
   const final = new Set(graph.finalSegments);
   const hasEvent = (segment: Segment): boolean => entries.get(segment.id)?.includes(EVENT) === true;
 
