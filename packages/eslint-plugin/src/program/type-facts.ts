@@ -2,13 +2,20 @@ import type { CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { isNodeTypes, isTypeScriptLib } from '../util/syntax.js';
 
-/** HTTP request types by the package declaring them: their contents are user data. */
-const REQUEST_TYPES: Readonly<Record<string, readonly string[]>> = {
-  node: ['IncomingMessage', 'Http2ServerRequest'],
+/**
+ * Types of remote data by the package declaring them: HTTP requests and WebSocket messages. ws
+ * types a message by its payload aliases (a 'message' listener's `RawData`, a `MessageEvent`'s
+ * `Data`), so only the payload is remote, not the event's `type`. Node's global WebSocket (undici's)
+ * gives a `MessageEvent` whose `data` is `any`: there the whole event stands for its data.
+ */
+const REMOTE_TYPES: Readonly<Record<string, readonly string[]>> = {
+  node: ['IncomingMessage', 'Http2ServerRequest', 'MessageEvent'],
   'express-serve-static-core': ['Request'],
   express: ['Request'],
   fastify: ['FastifyRequest'],
   koa: ['Request', 'Context', 'ParameterizedContext', 'BaseRequest'],
+  ws: ['RawData', 'Data'],
+  'undici-types': ['MessageEvent'],
 };
 
 /** Request members that describe the exchange rather than carry the user's data. */
@@ -75,15 +82,16 @@ export class TypeFacts {
     return isTypeScriptLib(declaration) || isNodeTypes(declaration);
   }
 
-  /** The type is an HTTP request of Node, Express, Fastify or Koa. */
+  /** The type is remote data: an HTTP request of Node, Express, Fastify or Koa, or a WebSocket message. */
   isRequest(type: TS.Type): boolean {
-    const parts = type.isUnion() ? type.types : [type];
+    // A union's alias (ws's `RawData`) names the whole; its parts are plain Buffers.
+    const parts = type.isUnion() ? [type, ...type.types] : [type];
     return parts.some((part) => {
       const symbol = part.aliasSymbol ?? part.getSymbol();
       const declaration = symbol?.declarations?.[0];
       if (symbol === undefined || declaration === undefined) return false;
       const key = this.matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
-      return REQUEST_TYPES[key]?.includes(symbol.name) === true;
+      return REMOTE_TYPES[key]?.includes(symbol.name) === true;
     });
   }
 

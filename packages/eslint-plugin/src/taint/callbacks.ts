@@ -2,7 +2,7 @@ import type * as TS from 'typescript';
 import { calledDeclaration } from '../program/called-declaration.js';
 import { isTypeScriptLib, skipOuter } from '../util/syntax.js';
 import type { AnalysisContext, Frame } from './context.js';
-import { CLEAN, concreteOf, derive, union, type Taint } from './labels.js';
+import { CLEAN, concreteOf, derive, propertyOfTaint, union, type Taint } from './labels.js';
 import { deepTaint } from './value.js';
 
 // Callbacks of the standard library's array and promise methods, by what each parameter is given
@@ -71,7 +71,8 @@ function runCallback(frame: Frame, callback: TS.ArrowFunction | TS.FunctionExpre
   return union(
     ...returned.map((label): Taint => {
       if (label.type === 'source') return [label];
-      const parameters = (given[label.index] ?? CLEAN).filter((outer) => outer.type === 'param');
+      const outer = (given[label.index] ?? CLEAN).filter((candidate) => candidate.type === 'param');
+      const parameters = label.property === undefined ? outer : propertyOfTaint(outer, label.property);
       return label.derived ? derive(parameters) : parameters;
     }),
   );

@@ -4,7 +4,7 @@ import { REQUEST_METADATA } from '../program/type-facts.js';
 import { shortCallee, skipOuter } from '../util/syntax.js';
 import { isErrorConstruction } from './call-facts.js';
 import { evaluateCall } from './calls.js';
-import type { Frame } from './context.js';
+import type { AnalysisContext, Frame } from './context.js';
 import { memberName, propertyName, readField, staticFieldOwner } from './fields.js';
 import { SIZE_PROPERTIES } from './metadata.js';
 import { CLEAN, concreteOf, sourceLabel, union, type Taint } from './labels.js';
@@ -144,7 +144,26 @@ function evaluateAccess(frame: Frame, node: TS.PropertyAccessExpression | TS.Ele
   );
   // The access (`req.query`) names the request data better than the request it was read from.
   if (requestLabel.length > 0) return { ...flow, taint: union(requestLabel, flow.taint, extra) };
-  return extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) };
+  return notATensor(context, node, extra.length === 0 ? flow : { ...flow, taint: union(flow.taint, extra) });
+}
+
+/**
+ * A number, a string or a boolean is never a tensor, whatever it was read from or computed with
+ * (`model.config.dims`, `model.width * 2`): the tensor label, which says what a value is, is
+ * dropped. What was extracted from a tensor's contents is raw tensor data, a label of its own.
+ */
+function notATensor(context: AnalysisContext, node: TS.Expression, value: Value): Value {
+  if (!value.taint.some((label) => label.type === 'source' && label.kind === 'tensor')) return value;
+  if (!isPrimitive(context, context.checker.getTypeAtLocation(node))) return value;
+  return { ...value, taint: value.taint.filter((label) => label.type !== 'source' || label.kind !== 'tensor') };
+}
+
+function isPrimitive(context: AnalysisContext, type: TS.Type): boolean {
+  const { ts } = context;
+  const primitive = ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike;
+  const nothing = ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void;
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.every((part) => (part.flags & (primitive | nothing)) !== 0) && parts.some((part) => (part.flags & primitive) !== 0);
 }
 
 /**
@@ -217,9 +236,9 @@ function evaluateBinary(frame: Frame, node: TS.BinaryExpression): Value {
       if (context.checker.getTypeAtLocation(node).flags & ts.TypeFlags.StringLike) {
         return valueOf(union(textPart(frame, node.left, stringifiedValue(context, node.left, left)), textPart(frame, node.right, stringifiedValue(context, node.right, right))));
       }
-      return valueOf(union(deepTaint(left), deepTaint(right)));
+      return notATensor(context, node, valueOf(union(deepTaint(left), deepTaint(right))));
     default:
-      return valueOf(union(deepTaint(left), deepTaint(right)));
+      return notATensor(context, node, valueOf(union(deepTaint(left), deepTaint(right))));
   }
 }
 

@@ -37,6 +37,11 @@ export interface ParamLabel {
    * it: logging it does not log the argument itself, only what the function derived.
    */
   readonly derived: boolean;
+  /**
+   * Only this property of the parameter (`options.temperature`): the call site substitutes the
+   * argument's property, so `{ maxTokens: req.body.n, temperature: 0 }` gives a clean temperature.
+   */
+  readonly property?: string;
 }
 
 export type Label = SourceLabel | ParamLabel;
@@ -65,17 +70,36 @@ export function shorten(text: string): string {
   return line.length > 40 ? `${line.slice(0, 37)}...` : line;
 }
 
+// Parameter labels are interned, so that labels compare by identity.
 const paramLabels: ParamLabel[] = [];
 const derivedParamLabels: ParamLabel[] = [];
+const propertyParamLabels = new Map<string, ParamLabel>();
 
-export function paramLabel(index: number, derived = false): ParamLabel {
+export function paramLabel(index: number, derived = false, property?: string): ParamLabel {
+  if (property !== undefined) {
+    const key = `${index}${derived ? 'd' : 'w'}${property}`;
+    let label = propertyParamLabels.get(key);
+    if (label === undefined) propertyParamLabels.set(key, (label = { type: 'param', index, derived, property }));
+    return label;
+  }
   return derived ? (derivedParamLabels[index] ??= { type: 'param', index, derived }) : (paramLabels[index] ??= { type: 'param', index, derived });
 }
 
 /** The same taint after a computation: parameter labels become derived. */
 export function derive(taint: Taint): Taint {
   return taint.some((label) => label.type === 'param' && !label.derived)
-    ? taint.map((label) => (label.type === 'param' ? paramLabel(label.index, true) : label))
+    ? taint.map((label) => (label.type === 'param' ? paramLabel(label.index, true, label.property) : label))
+    : taint;
+}
+
+/**
+ * The taint of `value[property]` where `value` carries `taint` as a whole: a parameter itself
+ * becomes that property of the parameter. A value computed from a parameter, or already a
+ * property of one, stays as it is (its parts are not known apart).
+ */
+export function propertyOfTaint(taint: Taint, property: string): Taint {
+  return taint.some((label) => label.type === 'param' && !label.derived && label.property === undefined)
+    ? taint.map((label) => (label.type === 'param' && !label.derived && label.property === undefined ? paramLabel(label.index, false, property) : label))
     : taint;
 }
 

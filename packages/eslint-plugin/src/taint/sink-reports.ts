@@ -2,7 +2,7 @@ import type * as TS from 'typescript';
 import type { MessagePosition } from '../logging/messages.js';
 import type { Sink } from '../logging/sinks.js';
 import type { Frame, SinkPath } from './context.js';
-import { primarySource } from './labels.js';
+import { primarySource, type SourceKind } from './labels.js';
 import { deepTaint, type Value } from './value.js';
 
 // What reaching a log does: a finding for a value that carries a source, a wrapper sink in the
@@ -28,9 +28,12 @@ export function reportArgument(
   sink: string,
   wrapper: SinkPath | undefined,
   position?: MessagePosition,
+  seenByWrapper?: ReadonlySet<SourceKind>,
 ): void {
   const { context } = frame;
-  const taint = context.flow.reported(context, argument, deepTaint(value), wrapper);
+  const reported = context.flow.reported(context, argument, deepTaint(value), wrapper);
+  // What the wrapper reports at its own log call, by its parameter's type, is not reported here again.
+  const taint = seenByWrapper === undefined ? reported : reported.filter((label) => label.type === 'param' || !seenByWrapper.has(label.kind));
   const at = wrapper?.position ?? position;
   for (const label of taint) {
     if (label.type === 'param' && !frame.sinks.has(label.index)) {

@@ -51,10 +51,22 @@ export function typeLabels(context: AnalysisContext, node: TS.Expression, symbol
   const facts = context.types;
   const labels: Label[] = [];
   if (context.wants('tensor') && facts.holdsTensor(type)) labels.push(sourceLabel('tensor', node));
-  if (facts.isRequest(type)) labels.push(sourceLabel('request-data', node));
+  if (facts.isRequest(type) || isRemoteBeforeNarrowing(context, node, symbol, type)) labels.push(sourceLabel('request-data', node));
   const secretField = context.wants('secret') ? facts.secretField(type) : undefined;
   if (secretField !== undefined) labels.push(sourceLabel('secret', node, `${shorten(node.getText())}.${secretField}`));
   return labels;
+}
+
+/**
+ * A variable or property declared with a remote type that narrowing has hidden at this read: in
+ * `if (typeof event.data === 'string')`, `event.data` is a `string`, and still a WebSocket message.
+ */
+function isRemoteBeforeNarrowing(context: AnalysisContext, node: TS.Expression, symbol: TS.Symbol | undefined, narrowed: TS.Type): boolean {
+  const { ts, checker } = context;
+  const declaredSymbol = symbol ?? (ts.isPropertyAccessExpression(node) ? checker.getSymbolAtLocation(node.name) : undefined);
+  if (declaredSymbol === undefined || !(declaredSymbol.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property)) || declaredSymbol.flags & ts.SymbolFlags.Alias) return false;
+  const declared = checker.getTypeOfSymbol(declaredSymbol);
+  return declared !== narrowed && declared.isUnion() && context.types.isRequest(declared);
 }
 
 /**
@@ -99,10 +111,17 @@ const FILE_READS = new Set(['readFile', 'readFileSync', 'createReadStream', 'rea
 
 /** A file read, for the `file` threat model: what is read from a file is untrusted text. */
 export function fileReadLabels(context: AnalysisContext, call: TS.CallExpression, callable: TS.Declaration | undefined): Taint {
-  if (callable === undefined || !context.wants('user-input') || !context.options.threatModels.includes('file') || !isNodeTypes(callable)) return CLEAN;
-  const name = context.ts.getNameOfDeclaration(callable);
-  if (name === undefined || !context.ts.isIdentifier(name) || !FILE_READS.has(name.text)) return CLEAN;
-  return /\/fs(\/promises)?\.d\.ts$/.test(callable.getSourceFile().fileName) ? [sourceLabel('user-input', call, `${name.text}()`)] : CLEAN;
+  if (!context.wants('user-input') || !context.options.threatModels.includes('file')) return CLEAN;
+  const name = fileReadName(context.ts, callable);
+  return name === undefined ? CLEAN : [sourceLabel('user-input', call, `${name}()`)];
+}
+
+/** The name of the Node `fs` function that `callable` declares, if it reads a file's contents. */
+export function fileReadName(ts: typeof TS, callable: TS.Declaration | undefined): string | undefined {
+  if (callable === undefined || !isNodeTypes(callable)) return undefined;
+  const name = ts.getNameOfDeclaration(callable);
+  if (name === undefined || !ts.isIdentifier(name) || !FILE_READS.has(name.text)) return undefined;
+  return /\/fs(\/promises)?\.d\.ts$/.test(callable.getSourceFile().fileName) ? name.text : undefined;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type * as TS from 'typescript';
 import { shortCallee, type FunctionLike } from '../util/syntax.js';
 import type { Frame, FunctionSummary } from './context.js';
-import { CLEAN, derive, union, type Taint } from './labels.js';
+import { CLEAN, derive, union, type ParamLabel, type SourceKind, type Taint } from './labels.js';
 import { reportArgument } from './sink-reports.js';
-import { CLEAN_VALUE, deepTaint, valueOf, type Value } from './value.js';
+import { typeLabels } from './sources.js';
+import { CLEAN_VALUE, deepTaint, propertyOf, valueOf, type Value } from './value.js';
 
 /** The summary of a function a call runs: one more call deep when it is in another file. */
 export function summaryFor(frame: Frame, body: FunctionLike): FunctionSummary | undefined {
@@ -17,10 +18,22 @@ export function applySummary(frame: Frame, node: TS.CallExpression, body: Functi
   for (const [index, path] of summary.sinks) {
     node.arguments.forEach((argument, position) => {
       const parameter = restIndex !== undefined && position >= restIndex ? restIndex : position;
-      if (parameter === index) reportArgument(frame, node, argument, args[position] ?? CLEAN_VALUE, shortCallee(frame.context.ts, node.expression), path);
+      if (parameter === index) reportArgument(frame, node, argument, args[position] ?? CLEAN_VALUE, shortCallee(frame.context.ts, node.expression), path, undefined, seenByType(frame, body, index));
     });
   }
   return instantiate(body, summary.returns, args);
+}
+
+/**
+ * What the function sees in its parameter by the parameter's own type: a function taking an
+ * HTTP request (or a tensor) and logging it is reported at its own log call, where its
+ * parameter is request data by its type, not once more at every call.
+ */
+function seenByType(frame: Frame, body: FunctionLike, index: number): ReadonlySet<SourceKind> | undefined {
+  const name = body.parameters[index]?.name;
+  if (name === undefined || !frame.context.ts.isIdentifier(name)) return undefined;
+  const kinds = new Set(typeLabels(frame.context, name).flatMap((label) => (label.type === 'source' ? [label.kind] : [])));
+  return kinds.size === 0 ? undefined : kinds;
 }
 
 /**
@@ -49,13 +62,14 @@ function restIndexOf(body: FunctionLike): number | undefined {
 /** A summary's value with the call's arguments in place of its parameter labels. */
 function instantiate(body: FunctionLike, returns: Value, args: readonly Value[]): Value {
   const restIndex = restIndexOf(body);
-  const argumentTaint = (index: number): Taint => {
+  const argumentTaint = (label: ParamLabel): Taint => {
+    const { index, property } = label;
     if (restIndex !== undefined && index === restIndex) return union(...args.slice(restIndex).map((value) => deepTaint(value)));
     const value = args[index];
-    return value === undefined ? CLEAN : deepTaint(value);
+    if (value === undefined) return CLEAN;
+    return deepTaint(property === undefined ? value : propertyOf(value, property));
   };
-  const substitute = (taint: Taint): Taint =>
-    union(...taint.map((label) => (label.type === 'source' ? [label] : label.derived ? derive(argumentTaint(label.index)) : argumentTaint(label.index))));
+  const substitute = (taint: Taint): Taint => union(...taint.map((label) => (label.type === 'source' ? [label] : label.derived ? derive(argumentTaint(label)) : argumentTaint(label))));
   const instantiateValue = (value: Value): Value => {
     const taint = substitute(value.taint);
     if (value.props === undefined) return valueOf(taint);

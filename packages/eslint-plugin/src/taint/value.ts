@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { CLEAN, union, type Taint } from './labels.js';
+import { CLEAN, propertyOfTaint, union, type Taint } from './labels.js';
 
 /**
  * What the analysis knows of a value: the taint of the whole (every part of it is tainted) and,
@@ -30,8 +30,9 @@ export function deepTaint(value: Value, depth = 0): Taint {
 export function propertyOf(value: Value, name: string | undefined): Value {
   if (name === undefined) return valueOf(deepTaint(value));
   const prop = value.props?.get(name);
-  if (prop === undefined) return valueOf(value.taint);
-  return value.taint.length === 0 ? prop : { taint: union(value.taint, prop.taint), ...(prop.props === undefined ? {} : { props: prop.props }) };
+  const whole = propertyOfTaint(value.taint, name);
+  if (prop === undefined) return valueOf(whole);
+  return whole.length === 0 ? prop : { taint: union(whole, prop.taint), ...(prop.props === undefined ? {} : { props: prop.props }) };
 }
 
 /** `value` with `name` replaced (a write to one field). */
