@@ -1,7 +1,7 @@
-// rule-options: mlx-audit/no-log-injection {"modelOutput": true}
+// rule-options: mlx-audit/no-log-injection {"threatModels": ["remote", "model-output"]}
 // A moderation worker: generates a reply with the language model, classifies it with a small
 // moderation model and logs the verdict. Generated text is steered by whoever wrote the prompt, so
-// this worker treats model output as untrusted in log messages (no-log-injection's modelOutput).
+// this worker treats model output as untrusted in log messages (the model-output threat model).
 import { core as mx, nn } from '@frost-beta/mlx';
 import { loadLanguageModel } from './checkpoint.js';
 import { CharTokenizer } from './lm.js';
