@@ -41,8 +41,11 @@ export function noteUnresolvedEntries(matcher: CatalogueMatcher, entries: readon
     merge(verdicts, keyOf(entry), { resolved: problem === undefined, problem });
   }
   if (isMainThread) return;
-  if (process.env[MAIN_LISTENS] === PID) process.env[`${SHARED_PREFIX}${threadId}`] = JSON.stringify([...verdicts]);
-  else listen(); // a worker of someone else's, whose main thread does not say them
+  // A worker leaves its verdicts for the main thread, and says them itself at its exit only if no
+  // main thread of ours listens by then: whether ESLint's main thread has loaded the plugin is
+  // known for sure only when the linting is over, not when a worker lints its first file.
+  process.env[`${SHARED_PREFIX}${threadId}`] = JSON.stringify([...verdicts]);
+  listen();
 }
 
 /** The lines said at the end of the run: the entries that no program linted by this thread or its workers resolves. */
@@ -52,7 +55,11 @@ export function unresolvedEntryLines(): string[] {
     if (!name.startsWith(SHARED_PREFIX) || value === undefined) continue;
     for (const [key, verdict] of JSON.parse(value) as [string, Verdict][]) merge(all, key, verdict);
   }
-  return [...all.values()].flatMap(({ resolved, problem }) => (resolved || problem === undefined ? [] : [`mlx-audit: ${problem.message}`]));
+  return linesOf(all);
+}
+
+function linesOf(of: ReadonlyMap<string, Verdict>): string[] {
+  return [...of.values()].flatMap(({ resolved, problem }) => (resolved || problem === undefined ? [] : [`mlx-audit: ${problem.message}`]));
 }
 
 function listen(): void {
@@ -60,7 +67,9 @@ function listen(): void {
   listening = true;
   // Written synchronously in an exit handler: stderr is a file, a terminal or (on Linux) a pipe.
   process.once('exit', () => {
-    const lines = unresolvedEntryLines();
+    if (!isMainThread && process.env[MAIN_LISTENS] === PID) return; // the main thread says them, with the other workers'
+    // A worker with no main thread of ours says its own: what the other workers saw is theirs to say.
+    const lines = isMainThread ? unresolvedEntryLines() : linesOf(verdicts);
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
   });
 }
