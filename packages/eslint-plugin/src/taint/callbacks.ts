@@ -88,17 +88,22 @@ export function runCallbacks(
   method: CallbackMethod | undefined,
   receiverTaint: Taint,
   argumentTaints: readonly Taint[],
-): { readonly returned: Taint; readonly result: Taint | undefined } {
+): { readonly returned: Taint; readonly result: Taint | undefined; readonly byArgument: ReadonlyMap<number, Taint> } {
   const { ts } = frame.context;
   let returned: Taint = CLEAN;
+  // What each callback argument returns, by its position: a function of the program that calls
+  // its parameter gets, for that parameter, what the callback returns.
+  const byArgument = new Map<number, Taint>();
   // `reduce(callback)` without an initial value starts from the first element.
   let accumulator = node.arguments.length > 1 ? (argumentTaints[1] ?? CLEAN) : receiverTaint;
-  for (const argument of node.arguments) {
-    if (!isCallback(ts, argument)) continue;
+  node.arguments.forEach((argument, position) => {
+    if (!isCallback(ts, argument)) return;
     const callback = skipOuter(ts, argument) as TS.ArrowFunction | TS.FunctionExpression;
     if (method === undefined) {
-      returned = union(returned, runCallback(frame, callback, callback.parameters.map(() => receiverTaint), undefined));
-      continue;
+      const result = runCallback(frame, callback, callback.parameters.map(() => receiverTaint), undefined);
+      byArgument.set(position, result);
+      returned = union(returned, result);
+      return;
     }
     const given = (): Taint[] =>
       method.parameters.map((role) => (role === 'index' ? CLEAN : role === 'accumulator' ? accumulator : receiverTaint));
@@ -109,19 +114,20 @@ export function runCallbacks(
       result = runCallback(frame, callback, given(), method);
     }
     accumulator = union(accumulator, result);
+    byArgument.set(position, result);
     returned = union(returned, result);
-  }
+  });
   // `then(undefined, onRejected)` passes the value on.
   const first = node.arguments[0];
   const kind = method?.result === 'callbacks' && (first === undefined || !isCallback(ts, first)) ? 'receiver-and-callbacks' : method?.result;
   switch (kind) {
     case 'callbacks':
-      return { returned, result: returned };
+      return { returned, result: returned, byArgument };
     case 'accumulator':
-      return { returned, result: accumulator };
+      return { returned, result: accumulator, byArgument };
     case 'receiver-and-callbacks':
-      return { returned, result: union(derive(receiverTaint), returned) };
+      return { returned, result: union(derive(receiverTaint), returned), byArgument };
     default:
-      return { returned, result: undefined };
+      return { returned, result: undefined, byArgument };
   }
 }

@@ -55,12 +55,21 @@ export function evaluateCall(frame: Frame, node: TS.CallExpression): Value {
   if (body !== undefined) {
     const summary = summaryFor(frame, body);
     if (summary !== undefined) {
-      const result = applySummary(frame, node, body, summary, args);
-      return { ...result, taint: union(result.taint, flowTypeLabels(context, node), callbackReturns) };
+      // A callback stands for what it returns: the summary says whether the function passes on
+      // what it gets from calling it (`data()` of `train(model, () => batches(...))`).
+      const given = args.map((value, position) => {
+        const returned = callbacks.byArgument.get(position);
+        return returned === undefined ? value : valueOf(returned);
+      });
+      const result = applySummary(frame, node, body, summary, given);
+      return { ...result, taint: union(result.taint, flowTypeLabels(context, node)) };
     }
   }
   // A function the analysis cannot see into: what goes in may come out, unless only a boolean does.
+  // A function value called by its name (a parameter, a variable) gives what it returns.
   const resultType = context.checker.getTypeAtLocation(node);
   if (resultType.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Never)) return CLEAN_VALUE;
-  return valueOf(union(derive(receiverTaint), ...argTaints.map(derive), callbackReturns, flowTypeLabels(context, node)));
+  const calledSymbol = ts.isIdentifier(callee) ? context.checker.getSymbolAtLocation(callee) : undefined;
+  const calledValue = calledSymbol === undefined ? CLEAN : deepTaint(frame.env.get(calledSymbol) ?? CLEAN_VALUE);
+  return valueOf(union(derive(receiverTaint), derive(calledValue), ...argTaints.map(derive), callbackReturns, flowTypeLabels(context, node)));
 }

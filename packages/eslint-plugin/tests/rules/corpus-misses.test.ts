@@ -162,6 +162,23 @@ console.log(\`corpus \${corpusPath}: \${text.length} characters\`);
 `,
     },
     {
+      name: 'the count a training function returns, given the data as a callback',
+      code: `${languageModel}
+function train(data: () => Iterable<number[]>): { steps: number } {
+  let steps = 0;
+  for (const row of data()) {
+    model.forward(mx.array([row]));
+    steps++;
+  }
+  return { steps };
+}
+const texts = ['a b c d', 'e f g h'];
+model.forward(mx.array([encode(texts.join(' '))]));
+const result = train(() => texts.map((text) => encode(text)));
+console.info('trained', { steps: result.steps });
+`,
+    },
+    {
       name: 'the other fields of jobs whose tokens are the model input',
       code: `${languageModel}
 interface Job { readonly id: string; readonly tokens: number[][] }
@@ -242,6 +259,18 @@ model.forward(mx.array(rows));
 console.log(\`corpus: \${text}\`);
 `,
       errors: [{ messageId: 'modelInputReachesLog', line: 74, column: 13 }],
+    },
+    {
+      name: 'what a function returns from calling the callback it was given',
+      code: `${languageModel}
+function firstOf(data: () => string[]): string {
+  return data()[0] ?? '';
+}
+const texts = ['a b c d', 'e f g h'];
+model.forward(mx.array([encode(texts.join(' '))]));
+console.info('first', firstOf(() => texts));
+`,
+      errors: [{ messageId: 'modelInputReachesLog', line: 74, column: 23 }],
     },
     {
       name: 'a text pushed into the turns joined into a prompt',
