@@ -1,8 +1,8 @@
 /* global module */
 // Which folder may import which: `pnpm lint` runs `depcruise` with these rules over every package's
 // src/ (README, "Repository layout"). Imports run one way: in the plugin, rules → taint → logging →
-// program → util; across packages, the catalogue and the runtime import no other workspace package
-// and the plugin never imports the runtime.
+// program → util; across packages, the catalogue and the runtime import no other workspace package,
+// the plugin never imports the runtime, and nothing imports the CLI.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -40,6 +40,13 @@ module.exports = {
       comment: 'Emitted code calls the runtime; the transformer itself only needs the contract (names, descriptor types).',
       from: { path: '^packages/transformer/src/' },
       to: { path: '^packages/(eslint-plugin/|runtime/(?!(dist|src)/contract\\.))' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      severity: 'error',
+      comment: 'The mlx-audit command is the top: it runs the other packages, none of them runs it.',
+      from: { path: '^packages/(?!cli/)[^/]+/src/' },
+      to: { path: '^packages/cli/' },
     },
     {
       name: 'src-imports-no-tests',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // installed package would be — without the rest of the repository.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGES = ['catalogue', 'eslint-plugin', 'runtime', 'transformer'] as const;
+const PACKAGES = ['catalogue', 'cli', 'eslint-plugin', 'runtime', 'transformer'] as const;
 const REPOSITORY_URL = 'https://github.com/mlx-audit/mlx-audit';
 
 interface PackedPackage {

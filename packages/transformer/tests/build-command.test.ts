@@ -2,16 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempProject, tsconfig } from './temp-project.js';
+import { MLX_AUDIT } from './mlx-audit-command.js';
 
 // Issue #13, point 1: under TypeScript 7, `tspc` crashes inside ts-patch ("reading 'LineFeed'")
 // before the transformer is loaded, so the transformer cannot say anything. `mlx-audit build`
 // checks the versions first and says so in one line; otherwise it is tspc, exit code included.
 
 const require = createRequire(import.meta.url);
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TS_PATCH = dirname(realpathSync(require.resolve('ts-patch/package.json')));
 const SOURCE = `import { core as mx } from '@frost-beta/mlx';\nexport const y = mx.zeros([2]);\n`;
 const MANIFEST = JSON.stringify({ type: 'module', private: true, dependencies: { '@mlx-audit/runtime': '^0.1.0' } });
@@ -36,7 +35,7 @@ function installedPackage(directory: string, name: string, files: Record<string,
 }
 
 function mlxAudit(directory: string, ...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: directory, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [MLX_AUDIT, ...args], { cwd: directory, encoding: 'utf8', timeout: 120_000 });
 }
 
 describe('mlx-audit build', () => {
@@ -77,7 +76,7 @@ describe('mlx-audit build', () => {
   it('says in one line that ts-patch is missing, whatever NODE_PATH holds', () => {
     const directory = project({ 'src/main.ts': SOURCE });
     // pnpm's command shims put its store on NODE_PATH, where require.resolve would find a ts-patch.
-    const result = spawnSync(process.execPath, [CLI, 'build'], {
+    const result = spawnSync(process.execPath, [MLX_AUDIT, 'build'], {
       cwd: directory,
       encoding: 'utf8',
       timeout: 120_000,

@@ -3,16 +3,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import type { Plan } from '../src/plan/collect.js';
+import { MLX_AUDIT } from './mlx-audit-command.js';
 
 // What `mlx-audit plan` says is instrumented, against what tspc + the transformer emit: the
 // plan is only worth signing if the two are the same list. For the test fixtures and for any
 // project with the transformer in its tsconfig (the differential corpus).
 
 const require = createRequire(import.meta.url);
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // ts-patch exports no subpaths: its `tspc` bin sits beside its package.json.
 const TSPC = join(dirname(require.resolve('ts-patch/package.json')), 'bin', 'tspc.js');
 const INSTRUMENT_MODULE = '@mlx-audit/runtime/instrument';
@@ -39,7 +38,7 @@ const key = (site: { file: string; line: number; column: number; id: string; mod
  */
 export function coverageOf(tsconfig: string): Coverage {
   const cwd = dirname(tsconfig);
-  const planned = spawnSync(process.execPath, [CLI, 'plan', '-p', tsconfig, '--json'], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const planned = spawnSync(process.execPath, [MLX_AUDIT, 'plan', '-p', tsconfig, '--json'], { cwd, encoding: 'utf8', timeout: 120_000 });
   if (planned.status !== 0) throw new Error(`mlx-audit plan failed (${String(planned.status)}): ${planned.stderr}`);
   const plan = JSON.parse(planned.stdout) as Plan;
   const outDir = mkdtempSync(join(tmpdir(), 'mlxa-coverage-'));

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../src/plan/collect.js';
+import { MLX_AUDIT } from './mlx-audit-command.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [MLX_AUDIT, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -56,9 +56,13 @@ describe('mlx-audit plan', () => {
     // An unknown option: one line saying so and the usage, exit 2, no stack trace (#13).
     const unknown = plan('plan', '--bogus');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^mlx-audit: Unknown option '--bogus'/);
+    expect(unknown.stderr).toMatch(/^mlx-audit plan: Unknown option '--bogus'/);
     expect(unknown.stderr).toContain('Usage: mlx-audit plan');
     expect(unknown.stderr).not.toMatch(/node:internal|^\s+at /m);
+    // A stray argument is not taken for the project.
+    const stray = plan('plan', 'tsconfig.json');
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toMatch(/^mlx-audit plan: Unexpected argument 'tsconfig.json'/);
     const missing = plan('plan', '-p', 'no/such/tsconfig.json');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no/such/tsconfig.json');

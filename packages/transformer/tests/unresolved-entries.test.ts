@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../src/plan/collect.js';
 import { tempProject, tsconfig } from './temp-project.js';
+import { MLX_AUDIT } from './mlx-audit-command.js';
 
 // Issue #13, point 5: a configured entry whose module does not exist (or whose name is declared
 // nowhere) was accepted silently, and the user's generate() was left uninstrumented. The build
@@ -14,7 +14,6 @@ import { tempProject, tsconfig } from './temp-project.js';
 
 const require = createRequire(import.meta.url);
 const TSPC = join(dirname(require.resolve('ts-patch/package.json')), 'bin', 'tspc.js');
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 const GOOD = { module: './src/generate.ts', name: 'generate', kind: 'inference' };
 const TYPO_MODULE = { module: './src/genrate.ts', name: 'generate', kind: 'inference', id: 'typo.module' };
@@ -37,7 +36,7 @@ function build(entries: readonly object[]): { status: number | null; stdout: str
 
 function plan(entries: readonly object[], ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   writeFileSync(join(project.directory, 'tsconfig.plan.json'), tsconfig('dist', { entries }));
-  const result = spawnSync(process.execPath, [CLI, 'plan', '-p', 'tsconfig.plan.json', ...args], { cwd: project.directory, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [MLX_AUDIT, 'plan', '-p', 'tsconfig.plan.json', ...args], { cwd: project.directory, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

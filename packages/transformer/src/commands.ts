@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -8,36 +7,44 @@ import { planProject } from './plan/collect.js';
 import { renderPlanTable } from './plan/render.js';
 import { unsupportedTypeScript } from '@mlx-audit/catalogue';
 
-const USAGE = `Usage: mlx-audit plan [--project tsconfig.json] [--json]
-       mlx-audit build [tspc options]
+// The transformer's subcommands of `mlx-audit` (the command is @mlx-audit/cli's): they need
+// TypeScript and ts-patch, which a machine that only verifies or reads trails does not have.
 
-plan   Lists every MLX call site of the project: location, binding, kind, whether each call or
-       only its errors are logged (or why it is left as written), and how every argument is
-       redacted; then how many sites were found, how many are instrumented and how many are left
-       as written.
-build  Checks that the installed TypeScript and ts-patch can run the transformer (tspc crashes
-       inside ts-patch under TypeScript 7), then runs tspc with the given options.`;
+export const PLAN_USAGE = `mlx-audit plan [--project tsconfig.json] [--json]
+    Lists every MLX call site of the project: location, binding, kind, whether each call or
+    only its errors are logged (or why it is left as written), and how every argument is
+    redacted; then how many sites were found, how many are instrumented and how many are left
+    as written.`;
 
-function main(argv: string[]): number {
+export const BUILD_USAGE = `mlx-audit build [tspc options]
+    Checks that the installed TypeScript and ts-patch can run the transformer (tspc crashes
+    inside ts-patch under TypeScript 7), then runs tspc with the given options.`;
+
+/** `mlx-audit build …`: the arguments after `build`; returns the exit code. */
+export function buildCommand(argv: readonly string[]): number {
   // Before TypeScript is loaded: tspc loads its own, and only versions are checked.
-  if (argv[0] === 'build') return runBuild(argv.slice(1));
+  return runBuild([...argv]);
+}
+
+/** `mlx-audit plan …`: the arguments after `plan`; returns the exit code. */
+export function planCommand(argv: readonly string[]): number {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
+      args: [...argv],
+      allowPositionals: false,
       options: { project: { type: 'string', short: 'p', default: 'tsconfig.json' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     // A mistyped option is the user's, not a crash: one line, the usage, exit 2.
     const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
-    process.stderr.write(`mlx-audit: ${message ?? 'invalid arguments'}\n\n${USAGE}\n`);
+    process.stderr.write(`mlx-audit plan: ${message ?? 'invalid arguments'}\n\nUsage: ${PLAN_USAGE}\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.help === true || positionals[0] !== 'plan') {
-    process.stdout.write(`${USAGE}\n`);
-    return values.help === true ? 0 : 2;
+  const { values } = parsed;
+  if (values.help === true) {
+    process.stdout.write(`Usage: ${PLAN_USAGE}\n`);
+    return 0;
   }
   // TypeScript as the CommonJS module it is, and checked before any use of the compiler API,
   // which TypeScript 7 does not have.
@@ -59,5 +66,3 @@ function main(argv: string[]): number {
   process.stdout.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlanTable(planned.plan)}\n`);
   return 0;
 }
-
-process.exitCode = main(process.argv.slice(2));

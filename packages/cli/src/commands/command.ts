@@ -1,0 +1,14 @@
+/** One subcommand of `mlx-audit`: its name, one-paragraph usage, and how to run it. */
+export interface Command {
+  readonly name: string;
+  /** First line: the synopsis; then what it does, indented. */
+  readonly usage: string;
+  /** Runs with the arguments after the command's name; resolves to the exit code. */
+  run(argv: readonly string[]): number | Promise<number>;
+}
+
+/** Said when a command is called wrongly: one line on stderr, then its usage; exit code 2. */
+export function usageError(command: Pick<Command, 'name' | 'usage'>, message: string): number {
+  process.stderr.write(`mlx-audit ${command.name}: ${message}\n\nUsage: ${command.usage}\n`);
+  return 2;
+}

@@ -1,0 +1,2 @@
+export { run, COMMANDS } from './run.js';
+export type { Command } from './commands/command.js';
