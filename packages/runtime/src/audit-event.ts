@@ -11,6 +11,7 @@ import { redactionSettings, type RedactionSettings } from './settings.js';
 import { summarize } from './summarize.js';
 import type { Summary } from './summary.js';
 import { describeThrown } from './describe-thrown.js';
+import { RUNTIME_ACTION_PREFIX } from './trail/format.js';
 
 /** What an application event says besides its action. */
 export interface AuditEventFields {
@@ -55,10 +56,13 @@ export function auditEvent(action: string, fields: AuditEventFields = {}): void 
     const bytes = recordBytes(2 + MAX_DATA_KEYS);
     if (!admit(outcome === 'failure' || (kind !== undefined && AUDIT_KINDS.has(kind)), bytes)) return;
     if (!IDENTIFIER.test(action)) reportOnce('invalid-action', `auditEvent: an action must be an identifier (${IDENTIFIER.source}); logged as ${INVALID_ACTION}`);
+    // The runtime's own records (a seal, `mlx-audit.stopped`) must not be forgeable by the application.
+    const reserved = action.startsWith(RUNTIME_ACTION_PREFIX);
+    if (reserved) reportOnce('reserved-action', `auditEvent: actions starting with ${RUNTIME_ACTION_PREFIX} are the runtime's own; logged as ${INVALID_ACTION}`);
     const settings = redactionSettings();
     const source = fields.source === undefined ? undefined : sourceOf(fields.source, settings);
     enqueue({
-      action: IDENTIFIER.test(action) ? action : INVALID_ACTION,
+      action: IDENTIFIER.test(action) && !reserved ? action : INVALID_ACTION,
       kind,
       sequence: nextSequence(),
       time: performance.now(),
@@ -68,6 +72,7 @@ export function auditEvent(action: string, fields: AuditEventFields = {}): void 
       filePath: source?.filePath,
       data: fields.data === undefined ? undefined : summarizeData(fields.data, settings),
       error: fields.error === undefined ? undefined : summarizeError(fields.error, settings),
+      identity: undefined,
       bytes,
       ...currentCorrelation(),
     });

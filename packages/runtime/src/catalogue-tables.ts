@@ -89,3 +89,11 @@ export const ROLE_IS_METADATA: Readonly<Record<CatalogueRole, boolean>> = {
 };
 
 export const METADATA_ROLES: ReadonlySet<SiteArgumentRole> = new Set((Object.keys(ROLE_IS_METADATA) as CatalogueRole[]).filter((role) => ROLE_IS_METADATA[role]));
+
+/**
+ * Bindings that put weights into the module they are called on (the catalogue's
+ * `nn.Module#update`, a `module-state` binding): arrays given to them that a load returned make
+ * the module's forward passes name that load's file (model-identity/). A `model-load` call that
+ * returns a module (`nn.Module#loadWeights` returns its receiver) is found by its kind and result.
+ */
+export const MODULE_WEIGHT_UPDATES: ReadonlySet<string> = new Set(['nn.Module#update']);

@@ -2,6 +2,9 @@ import { sinkFailureCounts } from './dispatch.js';
 import { settingsFromEnvironment, sinksFromEnvironment, type Environment } from './environment.js';
 import { installExitHooks } from './exit-hooks.js';
 import { reportOnce, reportToOperator } from './internal-report.js';
+import { settlePendingHashes } from './model-identity/hash-queue.js';
+import { checkModelOptions, type ModelOptions } from './model-identity/options.js';
+import { modelPolicyFrom, setModelPolicy } from './model-identity/policy.js';
 import { flushPipeline, pipelineStats, setPipeline, type PipelineStats } from './pipeline.js';
 import { setRecording } from './recorder.js';
 import {
@@ -16,6 +19,8 @@ import {
 } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
 import { describeThrown, sinkName } from './describe-thrown.js';
+import { announceConfiguration, announceStop, type ProcessEnding } from './trail/lifecycle.js';
+import { applySealing, checkSealOption, sealingFor, type SealOptions } from './trail/seal-options.js';
 
 /** Options of `configure()`; each one left out comes from its `MLX_AUDIT_*` variable, then the default. */
 export interface AuditOptions {
@@ -37,6 +42,18 @@ export interface AuditOptions {
   readonly exitHooks?: boolean;
   /** Where the `MLX_AUDIT_*` variables are read (default `process.env`). */
   readonly env?: Environment;
+  /**
+   * The model files that may be loaded (by SHA-256) and what an unlisted one gets: an alert, or in
+   * `enforce` mode a refusal before MLX reads it. Default: `MLX_AUDIT_MODELS_MANIFEST` and
+   * `MLX_AUDIT_MODELS_MODE`, else no list (files are hashed, nothing is checked).
+   */
+  readonly models?: ModelOptions;
+  /**
+   * Seal the file sink's trail (README, "Tamper evidence"): `keyFile` is the host's state file
+   * made by `createSealKeys`, `everyLines` the most lines a seal covers (default 1000). `null`
+   * turns sealing off. Default: `MLX_AUDIT_SEAL_KEY_FILE` and `MLX_AUDIT_SEAL_EVERY_LINES`.
+   */
+  readonly seal?: SealOptions | null;
 }
 
 let configured = false;
@@ -65,23 +82,31 @@ export function configure(options: AuditOptions = {}): void {
   const sinks = checked.sinks ?? sinksFromEnvironment(env);
   const capacity = checked.bufferSize ?? fromEnvironment.bufferSize;
   const byteCapacity = checked.bufferBytes ?? fromEnvironment.bufferBytes;
+  // Reads the manifest: a TypeError for the option's here, before anything changes.
+  const models = modelPolicyFrom(checked.models, fromEnvironment.models);
+  // Reads the seal key: an Error for the option's key file here, before anything changes.
+  const seal = sealingFor(checked.seal, fromEnvironment.seal, sinks);
 
   flushAuditLog();
   configured = true;
+  // The new file sink seals from its first line; the sinks dropped hear of the change before they close.
+  applySealing(seal);
+  announceConfiguration(activeSinks, { sinks, settings, sealEveryLines: seal.sealing?.everyLines, capacity, byteCapacity });
   for (const sink of activeSinks) {
     if (!sinks.includes(sink)) closeSink(sink);
   }
   activeSinks = [...sinks];
   setRedactionSettings(settings);
+  setModelPolicy(models);
   if (paths === 'hash' && key === null) {
     reportOnce('hash-without-key', "paths 'hash' needs an HMAC key (MLX_AUDIT_HMAC_KEY); path arguments will show their length only");
   }
   setPipeline({ sinks: activeSinks, capacity, byteCapacity });
   setRecording(activeSinks.length > 0);
-  if (activeSinks.length > 0 && options.exitHooks !== false) installExitHooks(flushAuditLog);
+  if (activeSinks.length > 0 && options.exitHooks !== false) installExitHooks(flushAtExit, stopAtExit);
 }
 
-const OPTION_NAMES: readonly string[] = ['sinks', 'hmacKey', 'paths', 'errorMessages', 'bufferSize', 'bufferBytes', 'serviceName', 'exitHooks', 'env'];
+const OPTION_NAMES: readonly string[] = ['sinks', 'hmacKey', 'paths', 'errorMessages', 'bufferSize', 'bufferBytes', 'serviceName', 'exitHooks', 'env', 'models', 'seal'];
 
 /** The options, each checked (a TypeError names the first wrong one); nothing is applied here. */
 function checkOptions(options: unknown): AuditOptions {
@@ -100,6 +125,8 @@ function checkOptions(options: unknown): AuditOptions {
   if (serviceName !== undefined && typeof serviceName !== 'string') throw new TypeError('mlx-audit: serviceName must be a string');
   if (exitHooks !== undefined && typeof exitHooks !== 'boolean') throw new TypeError('mlx-audit: exitHooks must be a boolean');
   if (env !== undefined && (typeof env !== 'object' || env === null)) throw new TypeError('mlx-audit: env must be an object of variables');
+  checkModelOptions((options as Readonly<Record<string, unknown>>).models);
+  checkSealOption((options as Readonly<Record<string, unknown>>).seal);
   return options;
 }
 
@@ -114,6 +141,28 @@ function isSink(sink: unknown): boolean {
 /** Configures from the environment alone, unless `configure()` already ran (what `./instrument` does on load). */
 export function ensureConfigured(): void {
   if (!configured) configure();
+}
+
+/**
+ * What the exit hooks run: the model files still being hashed, finished now (up to a budget, see
+ * model-identity/hash-queue.ts), so their events are among those flushed; then the flush.
+ */
+function flushAtExit(): void {
+  try {
+    settlePendingHashes();
+  } catch (error) {
+    reportOnce('settle-hashes', `hashing model files at exit failed: ${describeThrown(error)}`);
+  }
+  flushAuditLog();
+}
+
+/** What the exit hooks run once the last flush is done: the run's `stopped` record, and the file sinks' last seals. */
+function stopAtExit(ending: ProcessEnding): void {
+  try {
+    announceStop(activeSinks, ending);
+  } catch (error) {
+    reportOnce('stop', `recording the end of the run failed: ${describeThrown(error)}`);
+  }
 }
 
 /** Writes every buffered event now, synchronously. Never throws. */

@@ -5,7 +5,8 @@ import { reportOnce, reportToOperator } from './internal-report.js';
 import { buildCallEvent, type CallRecord, type EventDraft } from './event.js';
 import { callEventLine } from './line.js';
 import type { RedactionSettings } from './settings.js';
-import type { AuditBatch, AuditEvent, AuditSink } from './sinks/sink.js';
+import type { AuditEvent, AuditSink } from './sinks/sink.js';
+import { CANONICAL_LINES, chainLine, type CanonicalBatch, type ChainedLine } from './trail/process-chain.js';
 
 /** What a drain hands on: a call's record (its event is made only in the form a sink asks for), or an event already made. */
 export type PendingEvent = { readonly record: CallRecord; readonly event?: undefined } | { readonly event: EventDraft; readonly record?: undefined };
@@ -13,9 +14,15 @@ export type PendingEvent = { readonly record: CallRecord; readonly event?: undef
 /**
  * Serialises lazily and once per batch, whatever the number of sinks that ask. A call's line is
  * written from its record (line.ts), so line sinks never pay for the event object; both forms
- * use the settings in force when the batch was drained.
+ * use the settings in force when the batch was drained. Both carry the process chain
+ * (trail/process-chain.ts), made once per batch when a sink first asks for either; the file sink
+ * takes the lines before it (`CANONICAL_LINES`) and chains them into its own trail.
  */
-class EventBatch implements AuditBatch {
+class EventBatch implements CanonicalBatch {
+  // Per pending event, undefined where that form could not be made.
+  #canonical: readonly (string | undefined)[] | undefined;
+  #chained: readonly (ChainedLine | undefined)[] | undefined;
+  #canonicalLines: readonly string[] | undefined;
   #lines: readonly string[] | undefined;
   #events: readonly AuditEvent[] | undefined;
 
@@ -24,29 +31,59 @@ class EventBatch implements AuditBatch {
     private readonly settings: RedactionSettings,
   ) {}
 
+  get [CANONICAL_LINES](): readonly string[] {
+    this.#canonicalLines ??= present(this.canonical());
+    return this.#canonicalLines;
+  }
+
   get lines(): readonly string[] {
-    this.#lines ??= this.each((item) => (item.record === undefined ? toJsonLine(item.event) : callEventLine(item.record, this.settings)));
+    this.#lines ??= present(this.chained().map((line) => line?.text));
     return this.#lines;
   }
 
   get events(): readonly AuditEvent[] {
-    this.#events ??= this.each((item) => neutralizeValue(item.event ?? buildCallEvent(item.record, this.settings)) as AuditEvent);
+    const chained = this.chained();
+    this.#events ??= present(
+      this.each((item, index) => {
+        const event = neutralizeValue(item.event ?? buildCallEvent(item.record, this.settings)) as Record<string, AuditEvent[string]>;
+        const link = chained[index];
+        // A fresh copy of the event's own: the chain's two fields go last, as in its line.
+        if (link !== undefined) {
+          event['trail.line'] = link.line;
+          event['event.hash'] = link.hash;
+        }
+        return event;
+      }),
+    );
     return this.#events;
   }
 
+  private canonical(): readonly (string | undefined)[] {
+    this.#canonical ??= this.each((item) => (item.record === undefined ? toJsonLine(item.event) : callEventLine(item.record, this.settings)));
+    return this.#canonical;
+  }
+
+  private chained(): readonly (ChainedLine | undefined)[] {
+    this.#chained ??= this.canonical().map((line) => (line === undefined ? undefined : chainLine(line)));
+    return this.#chained;
+  }
+
   /** One form of every event; one that cannot be made is left out (and reported), not the batch. */
-  private each<Form>(make: (item: PendingEvent) => Form): Form[] {
-    const made: Form[] = [];
-    for (const item of this.pending) {
+  private each<Form>(make: (item: PendingEvent, index: number) => Form): (Form | undefined)[] {
+    return this.pending.map((item, index) => {
       try {
-        made.push(make(item));
+        return make(item, index);
       } catch (error) {
         // The runtime's own code: should it fail, the operator hears of it, the application never.
         reportOnce('build-event', `building an event failed: ${describeThrown(error)}`);
+        return undefined;
       }
-    }
-    return made;
+    });
   }
+}
+
+function present<Form>(forms: readonly (Form | undefined)[]): Form[] {
+  return forms.filter((form): form is Form => form !== undefined);
 }
 
 // A write that holds the event loop this long is worth telling the operator about, once per sink.

@@ -1,10 +1,13 @@
 import { reportOnce } from './internal-report.js';
+import { MODEL_MODES } from './model-identity/options.js';
+import type { ModelEnvironment } from './model-identity/policy.js';
 import { DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_SIZE } from './pipeline.js';
 import { ERROR_MESSAGE_POLICIES, MIN_KEY_BYTES, PATH_POLICIES, type ErrorMessagePolicy, type PathPolicy } from './settings.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, fileSink } from './sinks/file.js';
 import { otelLogsSink } from './sinks/otel-logs.js';
 import type { AuditSink } from './sinks/sink.js';
 import { stderrSink } from './sinks/stderr.js';
+import { DEFAULT_SEAL_EVERY_LINES, type SealEnvironment } from './trail/seal-options.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -21,6 +24,10 @@ export interface EnvironmentSettings {
   readonly bufferSize: number;
   readonly bufferBytes: number;
   readonly serviceName: string | undefined;
+  /** `MLX_AUDIT_MODELS_MANIFEST` and `MLX_AUDIT_MODELS_MODE` (model-identity/policy.ts reads the manifest). */
+  readonly models: ModelEnvironment;
+  /** `MLX_AUDIT_SEAL_KEY_FILE` and `MLX_AUDIT_SEAL_EVERY_LINES` (trail/seal-options.ts reads the key file). */
+  readonly seal: SealEnvironment;
 }
 
 export const DEFAULT_FILE = 'mlx-audit/audit.jsonl';
@@ -38,6 +45,10 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'MLX_AUDIT_BUFFER_SIZE',
   'MLX_AUDIT_BUFFER_BYTES',
   'MLX_AUDIT_SERVICE_NAME',
+  'MLX_AUDIT_MODELS_MANIFEST',
+  'MLX_AUDIT_MODELS_MODE',
+  'MLX_AUDIT_SEAL_KEY_FILE',
+  'MLX_AUDIT_SEAL_EVERY_LINES',
 ];
 
 export function settingsFromEnvironment(env: Environment): EnvironmentSettings {
@@ -49,6 +60,15 @@ export function settingsFromEnvironment(env: Environment): EnvironmentSettings {
     bufferSize: integerVariable(env, 'MLX_AUDIT_BUFFER_SIZE', 1, DEFAULT_BUFFER_SIZE),
     bufferBytes: integerVariable(env, 'MLX_AUDIT_BUFFER_BYTES', 1, DEFAULT_BUFFER_BYTES),
     serviceName: nonEmpty(env.MLX_AUDIT_SERVICE_NAME) ?? nonEmpty(env.OTEL_SERVICE_NAME),
+    models: {
+      manifest: nonEmpty(env.MLX_AUDIT_MODELS_MANIFEST),
+      // An unknown mode is `enforce`, the strictest, as an unknown path policy is `hash`.
+      mode: nonEmpty(env.MLX_AUDIT_MODELS_MODE) === undefined ? undefined : choiceVariable(env, 'MLX_AUDIT_MODELS_MODE', MODEL_MODES, 'alert', 'enforce'),
+    },
+    seal: {
+      keyFile: nonEmpty(env.MLX_AUDIT_SEAL_KEY_FILE),
+      everyLines: integerVariable(env, 'MLX_AUDIT_SEAL_EVERY_LINES', 1, DEFAULT_SEAL_EVERY_LINES),
+    },
   };
 }
 

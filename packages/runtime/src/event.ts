@@ -1,6 +1,7 @@
 import { COMPUTING_KINDS, ecsClassification, FILE_KINDS, FORWARD_PASS_KINDS } from './catalogue-tables.js';
 import type { Site } from './contract.js';
 import type { ErrorSummary } from './errors.js';
+import type { FileIdentity, IdentityEventFields, ModelFields } from './model-identity/fields.js';
 import type { RedactionSettings } from './settings.js';
 import type { AuditEvent } from './sinks/sink.js';
 import type { JsonValue, Summary } from './summary.js';
@@ -27,6 +28,10 @@ export interface CallRecord extends Correlation {
   readonly args: readonly Summary[];
   readonly result: Summary | undefined;
   readonly error: ErrorSummary | undefined;
+  /** A model load's or save's files, when their hashes were known as it was recorded (model-identity/). */
+  readonly files: FileIdentity | undefined;
+  /** The model a module was last loaded from, for a call on that module (model-identity/). */
+  readonly model: ModelFields | undefined;
   /** Its estimated size, counted against the buffer's byte budget (pipeline.ts). */
   readonly bytes: number;
 }
@@ -46,6 +51,8 @@ export interface ManualRecord extends Correlation {
   readonly filePath: string | undefined;
   readonly data: Summary | undefined;
   readonly error: ErrorSummary | undefined;
+  /** Set on the runtime's own model-identity events (hashed, not hashed, not allowed); undefined for `auditEvent`. */
+  readonly identity: IdentityEventFields | undefined;
   readonly bytes: number;
 }
 
@@ -104,6 +111,11 @@ export function buildCallEvent(record: CallRecord, settings: RedactionSettings):
     'mlx.result': record.result,
     'mlx.lazy': lazinessOf(site.kind, record.result),
     'file.path': filePathOf(record),
+    'file.hash.sha256': record.files?.sha256,
+    'file.size': record.files?.size,
+    'mlx.files': record.files?.files,
+    'mlx.model.sha256': record.model?.sha256,
+    'mlx.model.load_sequence': record.model?.loadSequence,
     'error.type': error?.type,
     'error.code': error?.code,
     'error.message': error?.message,
@@ -137,17 +149,18 @@ export function filePathOf(record: CallRecord): string | undefined {
 /** The event for an `auditEvent` call: the same envelope, correlation and redaction as a call's. */
 export function buildManualEvent(record: ManualRecord, settings: RedactionSettings): EventDraft {
   const [category, type] = (record.kind === undefined ? undefined : ecsClassification(record.kind)) ?? MANUAL_CLASSIFICATION;
-  const { source, error } = record;
+  const { source, error, identity } = record;
   const failed = record.outcome === 'failure';
   return {
     '@timestamp': isoTime(record.time),
     'ecs.version': ECS_VERSION,
-    'log.level': failed ? 'error' : 'info',
-    'event.kind': 'event',
+    'log.level': identity?.level ?? (failed ? 'error' : 'info'),
+    'event.kind': identity?.alert === true ? 'alert' : 'event',
     'event.category': [category],
-    'event.type': failed ? [type, 'error'] : [type],
+    'event.type': identity?.type ?? (failed ? [type, 'error'] : [type]),
     'event.action': record.action,
     'event.outcome': record.outcome,
+    'event.reason': identity?.reason,
     'event.sequence': record.sequence,
     'process.pid': PID,
     'service.name': settings.serviceName,
@@ -159,6 +172,11 @@ export function buildManualEvent(record: ManualRecord, settings: RedactionSettin
     'mlx.source': source,
     'url.domain': record.sourceDomain,
     'file.path': record.filePath,
+    'file.hash.sha256': identity?.file?.sha256,
+    'file.size': identity?.file?.size,
+    'mlx.files': identity?.file?.files,
+    'mlx.load.sequence': identity?.loadSequence,
+    'mlx.save.sequence': identity?.saveSequence,
     'mlx.data': record.data,
     'error.type': error?.type,
     'error.code': error?.code,

@@ -14,6 +14,11 @@ const MICROTASK_TYPES = new Set(['PROMISE', 'TickObject', 'Microtask']);
 
 let installed = false;
 let flushOnExit: () => void = () => undefined;
+/** How the process ends: with an exit code, or of a signal the runtime re-raises. */
+export type ProcessEnd = { readonly exitCode: number } | { readonly signal: NodeJS.Signals };
+// Called once the process is certain to end (its `exit`, or a signal the runtime re-raises): the
+// run's last record, after which nothing is buffered any more.
+let stopOnExit: (ending: ProcessEnd) => void = () => undefined;
 
 /**
  * Flushes the buffer whenever the process is about to end, so the tail of the log survives:
@@ -28,8 +33,9 @@ let flushOnExit: () => void = () => undefined;
  * The listeners are prepended: the runtime flushes, and turns synchronous delivery on, before the
  * application's listeners run and record more.
  */
-export function installExitHooks(flush: () => void): void {
+export function installExitHooks(flush: () => void, stop?: (ending: ProcessEnd) => void): void {
   flushOnExit = flush;
+  if (stop !== undefined) stopOnExit = stop;
   if (installed) return;
   installed = true;
   process.prependListener('beforeExit', onBeforeExit);
@@ -50,6 +56,7 @@ export function installExitHooks(flush: () => void): void {
 function onSignal(signal: NodeJS.Signals): void {
   flushOnExit();
   if (process.listenerCount(signal) > 1) return;
+  stopOnExit({ signal });
   process.removeListener(signal, onSignal);
   try {
     process.kill(process.pid, signal);
@@ -59,7 +66,7 @@ function onSignal(signal: NodeJS.Signals): void {
   }
 }
 
-function onExit(): void {
+function onExit(code: number): void {
   // The runtime's signal listeners could now only flush, which this does: from here a signal has
   // its default effect, as it would without the runtime.
   for (const signal of SIGNALS) process.removeListener(signal, onSignal);
@@ -67,6 +74,7 @@ function onExit(): void {
   // No turn of the loop is left: what the application's exit listeners record is delivered at once.
   setSynchronousDelivery(true);
   flushOnExit();
+  stopOnExit({ exitCode: code });
 }
 
 // The turn of the loop added after `beforeExit` (see `onBeforeExit`); `watching` while no other

@@ -13,6 +13,7 @@ export {
 export type { AuditSink, AuditBatch, AuditEvent } from './sinks/sink.js';
 export { stderrSink } from './sinks/stderr.js';
 export { fileSink, type FileSinkOptions } from './sinks/file.js';
+export type { SealOptions } from './trail/seal-options.js';
 export { pinoSink, type PinoLikeLogger } from './sinks/pino.js';
 export { otelLogsSink, type OtelLogsApi, type OtelLogsSinkOptions, type OtelLogRecord } from './sinks/otel-logs.js';
 export { functionSink } from './sinks/function.js';
@@ -20,6 +21,10 @@ export { summarizeValue, summarizeTensor } from './summarizers.js';
 export type { TensorSummary } from './tensor.js';
 export type { JsonValue } from './summary.js';
 export { DROPPED_ACTION, ECS_VERSION } from './event.js';
+export { ModelNotAllowedError } from './model-identity/gate.js';
+export { MODEL_HASHED_ACTION, MODEL_NOT_ALLOWED_ACTION, MODEL_NOT_HASHED_ACTION } from './model-identity/identity-events.js';
+export { modelHashingIdle } from './model-identity/hash-queue.js';
+export type { AllowedModel, ModelMode, ModelOptions } from './model-identity/options.js';
 export {
   channelName,
   INSTRUMENT_MODULE,

@@ -9,6 +9,8 @@ import { CallContext } from './call-context.js';
 import { channelForKind } from './channels.js';
 import { ensureConfigured } from './configure.js';
 import type { Site, SiteDescriptor } from './contract.js';
+import { verifyBeforeLoad } from './model-identity/gate.js';
+import { invokeModelCall } from './model-identity/model-calls.js';
 
 // The intrinsics that following a native promise relies on, captured when this module loads
 // (before the application's own modules run): see `isFollowable` for why they are enough.
@@ -147,11 +149,15 @@ function runReportingErrors(site: Site, self: unknown, args: readonly unknown[],
 function invokeFunction(site: Site, self: unknown, args: readonly unknown[], fn: unknown): unknown {
   // What V8 throws for the plain call, so instrumented code fails the way the original does.
   if (typeof fn !== 'function') throw new TypeError(`${site.emittedCallee ?? site.callee} is not a function`);
+  // A model load is checked against the allow-list before it runs, and weights given to a module
+  // are traced to their file after (model-identity/): two comparisons for any other call.
+  if (site.kind === 'model-load' || site.kind === 'module-state') return invokeModelCall(site, self, args, fn);
   return Reflect.apply(fn, self, args);
 }
 
 function invokeConstructor(site: Site, _self: unknown, args: readonly unknown[], target: unknown): unknown {
   if (typeof target !== 'function') throw new TypeError(`${site.emittedCallee ?? site.callee} is not a constructor`);
+  if (site.kind === 'model-load') verifyBeforeLoad(site, args);
   try {
     return Reflect.construct(target, args) as unknown;
   } catch (error) {

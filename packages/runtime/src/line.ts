@@ -15,7 +15,22 @@ import type { RedactionSettings } from './settings.js';
 const HEAD_KEYS = ['ecs.version', 'log.level', 'event.kind', 'event.category', 'event.type', 'event.action', 'event.outcome'] as const;
 const CORRELATION_KEYS = ['service.name', 'request.id', 'client.id', 'trace.id', 'span.id'] as const;
 const SITE_KEYS = ['gen_ai.operation.name', 'gen_ai.provider.name', 'code.filepath', 'code.lineno', 'code.column', 'code.function', 'mlx.kind', 'mlx.phase', 'mlx.binding', 'mlx.callee'] as const;
-const DATA_KEYS = ['mlx.receiver', 'mlx.args', 'mlx.result', 'mlx.lazy', 'file.path', 'error.type', 'error.code', 'error.message', 'mlx.error.message_length'] as const;
+const DATA_KEYS = [
+  'mlx.receiver',
+  'mlx.args',
+  'mlx.result',
+  'mlx.lazy',
+  'file.path',
+  'file.hash.sha256',
+  'file.size',
+  'mlx.files',
+  'mlx.model.sha256',
+  'mlx.model.load_sequence',
+  'error.type',
+  'error.code',
+  'error.message',
+  'mlx.error.message_length',
+] as const;
 
 /** Every key of a call's event, in order; a test holds `buildCallEvent` to it. */
 export const CALL_EVENT_KEYS = ['@timestamp', ...HEAD_KEYS, 'event.duration', 'event.sequence', 'process.pid', ...CORRELATION_KEYS, ...SITE_KEYS, ...DATA_KEYS] as const;
@@ -90,6 +105,14 @@ export function callEventLine(record: CallRecord, settings: RedactionSettings): 
   if (lazy !== undefined) line += `,"mlx.lazy":${String(lazy)}`;
   const path = filePathOf(record);
   if (path !== undefined) line += `,"file.path":${valueJson(path)}`;
+  const { files, model } = record;
+  if (files !== undefined) {
+    if (files.sha256 !== undefined) line += `,"file.hash.sha256":${stringJson(files.sha256)}`;
+    if (files.size !== undefined) line += `,"file.size":${String(files.size)}`;
+    if (files.files !== undefined) line += `,"mlx.files":${valueJson(files.files)}`;
+  }
+  // A forward pass's model: its members made once per module and load (model-identity/).
+  if (model !== undefined) line += model.json;
   if (error !== undefined) {
     line += `,"error.type":${stringJson(error.type)}`;
     if (error.code !== undefined) line += `,"error.code":${stringJson(error.code)}`;

@@ -1,6 +1,6 @@
 import { countRecordedBySinks, Delivery, recordedBySinksCount, type PendingEvent } from './dispatch.js';
 import { describeThrown } from './describe-thrown.js';
-import { buildDroppedEvent, buildManualEvent, type CallRecord, type ManualRecord } from './event.js';
+import { buildDroppedEvent, buildManualEvent, type CallRecord, type EventDraft, type ManualRecord } from './event.js';
 import { reportOnce } from './internal-report.js';
 import { redactionSettings } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
@@ -160,6 +160,25 @@ function continueDelivery(delivery: Delivery, deadline: number): boolean {
     else totals.lost += delivery.events.length;
   }
   return done;
+}
+
+/**
+ * Hands one event of the runtime's own (a lifecycle record) to `to` now, outside the buffer, so it
+ * reaches sinks a configuration is about to drop. Not counted as delivered or lost; what the sinks
+ * record meanwhile is left out, as in a drain.
+ */
+export function deliverNow(event: EventDraft, to: readonly AuditSink[]): void {
+  const buffered = records.length;
+  const dropped = droppedSinceLastReport;
+  // As in a drain: what a sink records meanwhile must not start another delivery inside its write.
+  const wasDraining = draining;
+  draining = true;
+  try {
+    new Delivery(to, [{ event }], redactionSettings()).run(Infinity);
+  } finally {
+    draining = wasDraining;
+  }
+  leaveOutRecordedBySinks(buffered, dropped);
 }
 
 /**

@@ -6,6 +6,8 @@ import { currentCorrelation } from './context.js';
 import { refusedInsideSink } from './dispatch.js';
 import { summarizeError } from './errors.js';
 import { reportOnce } from './internal-report.js';
+import { modelCallRecorded, observeModelCall } from './model-identity/model-calls.js';
+import { modelOf } from './model-identity/module-models.js';
 import { admit, enqueue, nextSequence, recordBytes } from './pipeline.js';
 import { redactionSettings } from './settings.js';
 import { MAX_ARGUMENTS, summarizeArguments, summarize, summarizeReceiver } from './summarize.js';
@@ -45,10 +47,13 @@ function record(context: CallContext): void {
     const correlation = currentCorrelation();
     // Summaries are complete now, redaction included: the buffer keeps none of the call's values.
     const settings = redactionSettings();
+    // A model load's or save's files, hashed already or not (model-identity/); undefined for other calls.
+    const modelCall = observeModelCall(context, settings);
+    const sequence = nextSequence();
     // Every field written out, in one literal: a spread into a literal makes a slower object.
     enqueue({
       site,
-      sequence: nextSequence(),
+      sequence,
       startTime: context.startTime,
       endTime,
       failed,
@@ -61,8 +66,12 @@ function record(context: CallContext): void {
       clientId: correlation.clientId,
       traceId: correlation.traceId,
       spanId: correlation.spanId,
-      bytes,
+      files: modelCall?.files,
+      // The weights a module was last loaded from: one WeakMap lookup per call on a module.
+      model: site.receiver === 'module' ? modelOf(context.self) : undefined,
+      bytes: bytes + (modelCall?.bytes ?? 0),
     });
+    if (modelCall !== undefined) modelCallRecorded(modelCall, context, sequence, correlation);
   } catch (error) {
     reportOnce('record', `recording a call failed: ${describeThrown(error)}`);
   }

@@ -40,9 +40,14 @@ describe('pinoSink', () => {
     configure({ sinks: [pinoSink(pino({ base: null }, destination))], exitHooks: false, errorMessages: 'trusted' });
     recordTwoCalls();
     const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ level: 30, 'event.action': 'core.load', 'event.outcome': 'success', 'gen_ai.provider.name': 'mlx' });
-    expect(records[1]).toMatchObject({ level: 50, 'event.outcome': 'failure', 'error.message': 'corrupt \\u2028 file' });
+    expect(records).toHaveLength(3);
+    // The configuration's record first (the run's start, or a change), then the two events, each with the process chain.
+    expect(records[0]).toMatchObject({ level: 30, 'mlx_audit.sinks': ['pino'] });
+    expect(records[0]?.['event.action']).toMatch(/^mlx-audit\.(started|configured)$/);
+    expect(records[1]).toMatchObject({ level: 30, 'event.action': 'core.load', 'event.outcome': 'success', 'gen_ai.provider.name': 'mlx' });
+    expect(records[2]).toMatchObject({ level: 50, 'event.outcome': 'failure', 'error.message': 'corrupt \\u2028 file' });
+    expect(records.map((record) => record['trail.line'])).toEqual([1, 2, 3].map((offset) => (records[0]?.['trail.line'] as number) + offset - 1));
+    for (const record of records) expect(record['event.hash']).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
@@ -64,10 +69,12 @@ describe('otelLogsSink', () => {
     }
     expect(scopes[0]).toBe('mlx-audit');
     expect(emitted.map((record) => [record.eventName, record.severityNumber, record.severityText])).toEqual([
+      [expect.stringMatching(/^mlx-audit\.(started|configured)$/), 9, 'INFO'],
       ['core.load', 9, 'INFO'],
       ['core.load', 17, 'ERROR'],
     ]);
-    expect(emitted[1]?.attributes).toMatchObject({ 'event.outcome': 'failure', 'error.type': 'Error', 'mlx.args': [{ type: 'path', path: 'broken.safetensors' }] });
+    expect(emitted[2]?.attributes).toMatchObject({ 'event.outcome': 'failure', 'error.type': 'Error', 'mlx.args': [{ type: 'path', path: 'broken.safetensors' }] });
+    expect(emitted[2]?.attributes?.['event.hash']).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof emitted[0]?.timestamp).toBe('number');
   });
 });

@@ -1,4 +1,4 @@
-import { ARGUMENT_ROLES, BINDING_KINDS, KIND_TRAITS, METADATA_ROLES, MLX_PACKAGE, type ArgumentRole, type BindingKind } from '@mlx-audit/catalogue';
+import { ARGUMENT_ROLES, BINDING_KINDS, KIND_TRAITS, METADATA_ROLES, MLX_CATALOGUE, MLX_PACKAGE, type ArgumentRole, type BindingKind } from '@mlx-audit/catalogue';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   AUDIT_KINDS,
@@ -6,6 +6,7 @@ import {
   KIND_HANDLING,
   METADATA_ROLES as RUNTIME_METADATA_ROLES,
   MLX_PACKAGE as RUNTIME_MLX_PACKAGE,
+  MODULE_WEIGHT_UPDATES,
   ROLE_IS_METADATA,
   type CatalogueRole,
 } from '../src/catalogue-tables.js';
@@ -38,6 +39,11 @@ describe('the runtime and the catalogue agree', () => {
   it('on the argument roles, and on those whose values an event may show', () => {
     expect(sorted(Object.keys(ROLE_IS_METADATA))).toEqual(sorted(Object.keys(ARGUMENT_ROLES)));
     expect(sorted(RUNTIME_METADATA_ROLES)).toEqual(sorted(METADATA_ROLES));
+  });
+
+  it('on the bindings that put weights into a module (model identity): update is module-state, loadWeights a model load', () => {
+    expect([...MODULE_WEIGHT_UPDATES].map((id) => MLX_CATALOGUE[id]?.kind)).toEqual(['module-state']);
+    expect(MLX_CATALOGUE['nn.Module#loadWeights']?.kind).toBe('model-load');
   });
 
   it('on the name of MLX’s package', () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink } from '../src/sinks/file.js';
+import { verifyTrail } from '../src/trail/verify.js';
+import { unchainedFile } from './support/trail.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mlx-audit-file-'));
 
@@ -29,7 +31,7 @@ describe('fileSink', () => {
     }
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(root, 'fresh', 'nested')).mode & 0o777).toBe(0o700);
-    expect(readFileSync(path, 'utf8')).toBe(line(1));
+    expect(unchainedFile(path)).toBe(line(1));
   });
 
   it('tightens an existing file to 0600 and appends to it', () => {
@@ -40,7 +42,7 @@ describe('fileSink', () => {
     sink.write(batch([line(2)]));
     sink.close?.();
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, 'utf8')).toBe(line(1) + line(2));
+    expect(unchainedFile(path)).toBe(line(1) + line(2));
   });
 
   it('refuses to write through a symbolic link', () => {
@@ -57,8 +59,10 @@ describe('fileSink', () => {
 
   it('rotates by size, keeping maxFiles older files, and never splits a line', () => {
     const path = join(root, 'rotating', 'audit.jsonl');
-    const sink = fileSink({ path, maxBytes: 200, maxFiles: 2 });
-    const lines = Array.from({ length: 20 }, (_, index) => line(index));
+    // Each file begins with its opened record (under 1 KB): lines of 1 KB, a few to a file.
+    const sink = fileSink({ path, maxBytes: 4500, maxFiles: 2 });
+    const long = (index: number) => `${JSON.stringify({ 'event.sequence': index, padding: 'x'.repeat(1000) })}\n`;
+    const lines = Array.from({ length: 20 }, (_, index) => long(index));
     // Some batches at once and some one line at a time: rotation happens inside and between batches.
     sink.write(batch(lines.slice(0, 7)));
     for (const single of lines.slice(7)) sink.write(batch([single]));
@@ -66,9 +70,9 @@ describe('fileSink', () => {
 
     const files = [`${path}.2`, `${path}.1`, path];
     expect(existsSync(`${path}.3`)).toBe(false);
-    const contents = files.map((file) => readFileSync(file, 'utf8'));
+    const contents = files.map(unchainedFile);
     for (const [index, file] of files.entries()) {
-      expect(statSync(file).size).toBeLessThanOrEqual(200);
+      expect(statSync(file).size).toBeLessThanOrEqual(4500);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(contents[index]?.endsWith('\n')).toBe(true);
     }
@@ -78,7 +82,7 @@ describe('fileSink', () => {
     expect(kept.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(6);
   });
 
-  it('writes every line byte for byte, ASCII or not, in batches larger than its buffer', () => {
+  it('writes every line byte for byte, ASCII or not, in batches larger than its buffer', async () => {
     const path = join(root, 'encoding.jsonl');
     const sink = fileSink({ path });
     const texts = ['plain', 'café', '日本語', 'emoji \u{1F600}', 'lone \ud800 surrogate', 'latin1 \u00ff\u0080'];
@@ -86,7 +90,9 @@ describe('fileSink', () => {
     sink.write(batch(lines.slice(0, 2500)));
     sink.write(batch(lines.slice(2500)));
     sink.close?.();
-    expect(readFileSync(path)).toEqual(Buffer.from(lines.join(''), 'utf8'));
+    expect(unchainedFile(path)).toBe(lines.join(''));
+    // Hashed over the bytes written, UTF-8 included: the chain holds.
+    expect((await verifyTrail(path)).problems).toEqual([]);
   });
 
   it('reopens after a failure once the cause is gone', () => {
@@ -98,6 +104,6 @@ describe('fileSink', () => {
     }).toThrow();
     rmSync(path);
     sink.write(batch([line(2)]));
-    expect(readFileSync(path, 'utf8')).toBe(line(2));
+    expect(unchainedFile(path)).toBe(line(2));
   });
 });

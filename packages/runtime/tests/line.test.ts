@@ -3,6 +3,8 @@ import { toJsonLine } from '../src/escape.js';
 import { buildCallEvent, type CallRecord } from '../src/event.js';
 import { site } from '../src/instrument.js';
 import { CALL_EVENT_KEYS, callEventLine } from '../src/line.js';
+import type { FileIdentity, ModelFields } from '../src/model-identity/fields.js';
+import { fieldsOf, ModelSource } from '../src/model-identity/module-models.js';
 import { hmacKeyFrom, redactionSettings, setRedactionSettings, type RedactionSettings } from '../src/settings.js';
 import { summarize, summarizeReceiver } from '../src/summarize.js';
 import type { Summary } from '../src/summary.js';
@@ -42,6 +44,22 @@ function summaries(settings: RedactionSettings): readonly Summary[] {
   ];
 }
 
+const SHA = 'c0ffee'.repeat(10) + 'abcd';
+/** A load's files as model identity makes them: one file, several (a path with controls, a file not hashed, the cap), or none. */
+const FILES: readonly (FileIdentity | undefined)[] = [
+  undefined,
+  { sha256: SHA, size: 1234, files: undefined },
+  { sha256: undefined, size: undefined, files: [{ path: `/models/${CONTROL}/a.safetensors`, sha256: SHA, size: 7 }, { error: 'ENOENT' }, { type: 'omitted', count: 3 }] },
+];
+/** A module's model: one load hashed or not yet, several loads (a sharded model) hashed or not. */
+const MODELS: readonly (ModelFields | undefined)[] = [
+  undefined,
+  fieldsOf([new ModelSource(3, SHA)]),
+  fieldsOf([new ModelSource(4, undefined)]),
+  fieldsOf([new ModelSource(5, SHA), new ModelSource(6, SHA.replace('c0', 'ff'))]),
+  fieldsOf([new ModelSource(7, SHA), new ModelSource(8, undefined)]),
+];
+
 function record(index: number, settings: RedactionSettings = redactionSettings()): CallRecord {
   const SUMMARIES = summaries(settings);
   const pick = <T>(items: readonly T[], salt: number): T => items[(index * 7 + salt) % items.length] as T;
@@ -66,6 +84,9 @@ function record(index: number, settings: RedactionSettings = redactionSettings()
     clientId: undefined,
     traceId: undefined,
     spanId: undefined,
+    // A site recurs every 5 records: the next variant each time it does.
+    files: site.kind === 'model-load' ? FILES[Math.floor(index / 5) % FILES.length] : undefined,
+    model: site.receiver === 'module' ? MODELS[Math.floor(index / 5) % MODELS.length] : undefined,
     bytes: 0,
     ...correlation,
   };
@@ -101,6 +122,12 @@ describe('the line of a call event, written in pieces', () => {
       const present = CALL_EVENT_KEYS.filter((key) => key in event);
       expect(Object.keys(event)).toEqual(present);
     }
+  });
+
+  it('covers every form of model identity: the files of a load, the model of a module', () => {
+    const records = Array.from({ length: 120 }, (_, index) => record(index));
+    expect(new Set(records.map((rec) => rec.files))).toEqual(new Set(FILES));
+    expect(new Set(records.map((rec) => rec.model))).toEqual(new Set(MODELS));
   });
 
   it('escapes what no log line carries raw', () => {

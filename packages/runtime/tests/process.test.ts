@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT, requireBuild, SCRIPT_PRELUDE } from './support/child-script.js';
+import { eventsIn, runtimeActionsIn } from './support/trail.js';
 
 // These run the built package in a child `node`, as an application would: what happens at exit
 // and on signals cannot be observed from inside the test worker.
@@ -32,13 +33,18 @@ function fileEnv(name: string): { env: NodeJS.ProcessEnv; file: string } {
   return { file, env: { ...process.env, MLX_AUDIT_SINK: 'file', MLX_AUDIT_FILE: file } };
 }
 
+/** The events of calls in the file (the runtime's own records are checked by `runtimeRecords`). */
 function readEvents(file: string): Record<string, unknown>[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return eventsIn(readFileSync(file, 'utf8'));
 }
+
+/** The runtime's own records in the file: the file's opened record, then the run's start and its stop. */
+function runtimeRecords(file: string): string[] {
+  return existsSync(file) ? runtimeActionsIn(readFileSync(file, 'utf8')) : [];
+}
+
+const STARTED_AND_STOPPED = ['mlx-audit.file-opened', 'mlx-audit.started', 'mlx-audit.stopped'];
 
 function run(path: string, env: NodeJS.ProcessEnv) {
   return spawnSync(process.execPath, [path], { env, encoding: 'utf8', timeout: 20_000 });
@@ -50,6 +56,7 @@ describe('flush at exit', () => {
     const child = run(script('calls(3);'), env);
     expect(child.status).toBe(0);
     expect(readEvents(file)).toHaveLength(6);
+    expect(runtimeRecords(file)).toEqual(STARTED_AND_STOPPED);
   });
 
   it('writes everything on process.exit(), before the scheduled drain could run', () => {
@@ -57,6 +64,7 @@ describe('flush at exit', () => {
     const child = run(script('calls(3); process.exit(3);'), env);
     expect(child.status).toBe(3);
     expect(readEvents(file)).toHaveLength(6);
+    expect(runtimeRecords(file)).toEqual(STARTED_AND_STOPPED);
   });
 
   it('writes everything on an uncaught exception, and Node still reports it and exits with 1', () => {
@@ -65,6 +73,7 @@ describe('flush at exit', () => {
     expect(child.status).toBe(1);
     expect(child.stderr).toContain('application bug');
     expect(readEvents(file)).toHaveLength(4);
+    expect(runtimeRecords(file)).toEqual(STARTED_AND_STOPPED);
   });
 
   it('flushes on SIGTERM, then dies of the signal as it would have without the runtime', async () => {
@@ -85,6 +94,7 @@ setTimeout(() => {}, 10_000);`);
     expect(code).toBeNull();
     expect(signal).toBe('SIGTERM');
     expect(readEvents(file)).toHaveLength(4);
+    expect(runtimeRecords(file)).toEqual(STARTED_AND_STOPPED);
   });
 
   it('leaves SIGTERM to the application when it has a handler of its own', async () => {
@@ -103,6 +113,7 @@ setTimeout(() => {}, 10_000);`);
     expect(code).toBe(0);
     expect(output).toContain('app handled');
     expect(readEvents(file)).toHaveLength(4);
+    expect(runtimeRecords(file)).toEqual(STARTED_AND_STOPPED);
   });
 });
 
@@ -112,9 +123,12 @@ describe('stderr and the environment', () => {
     delete env.MLX_AUDIT_SINK;
     delete env.MLX_AUDIT_FILE;
     const child = run(script('calls(1);'), env);
-    const lines = child.stderr.split('\n').filter(Boolean);
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ 'event.action': 'core.load', 'mlx.args': [{ type: 'path', path: 'model.safetensors' }] });
+    const events = eventsIn(child.stderr);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ 'event.action': 'core.load', 'mlx.args': [{ type: 'path', path: 'model.safetensors' }] });
+    // The run's start and stop around them, every line chained (the process chain).
+    expect(runtimeActionsIn(child.stderr)).toEqual(['mlx-audit.started', 'mlx-audit.stopped']);
+    expect(child.stderr.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as Record<string, unknown>)['trail.line'])).toEqual([1, 2, 3, 4]);
   });
 
   it('subscribes nothing with MLX_AUDIT_SINK=off', () => {
@@ -135,7 +149,8 @@ process.stdout.write(JSON.stringify(runtime.auditStats().sinkFailures));`),
     );
     expect(child.status).toBe(0);
     expect(child.stderr.match(/the collector sink failed \(Error: collector down\)/g)).toHaveLength(1);
-    expect(JSON.parse(child.stdout)).toEqual({ collector: 3 });
+    // The run's start record, then three batches.
+    expect(JSON.parse(child.stdout)).toEqual({ collector: 4 });
     expect(readEvents(file)).toHaveLength(6);
   });
 

@@ -2,6 +2,10 @@ import { closeSync, fchmodSync, fstatSync, ftruncateSync, readSync, renameSync, 
 import { dirname, resolve } from 'node:path';
 import { describeThrown } from '../describe-thrown.js';
 import { reportOnce, reportToOperator } from '../internal-report.js';
+import { TRAIL_CONTROL, type TrailControl, type TrailedSink } from '../trail/control.js';
+import { FileTrail, type Sealing } from '../trail/file-trail.js';
+import { canonicalLines } from '../trail/process-chain.js';
+import type { OpenReason, SealReason } from '../trail/records.js';
 import type { AuditSink } from './sink.js';
 import { LineBuffer, forEachJoin } from './line-buffer.js';
 import { writeFully } from './write-fully.js';
@@ -20,17 +24,21 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;
 
 const NEWLINE = 0x0a;
+// What the chain adds to an object line at most (`,"trail.line":<16 digits>,"event.hash":"<64>"}`):
+// counted before a line is appended, so a file rotates before the chained line would pass maxBytes.
+const CHAIN_BYTES = 112;
 
 /**
  * JSON lines appended to a file only its owner can read. See the README ("The file sink") for
  * what it refuses and why: in short, nothing that lets someone else choose where the log goes or
- * read it, nothing that is not its own file, and never a torn line followed by another.
+ * read it, nothing that is not its own file, and never a torn line followed by another. Every
+ * line is chained, and sealed when a seal key is configured (README, "Tamper evidence").
  */
 export function fileSink(options: FileSinkOptions): AuditSink {
   return new RotatingFile(resolve(options.path), options.maxBytes ?? DEFAULT_MAX_BYTES, options.maxFiles ?? DEFAULT_MAX_FILES);
 }
 
-class RotatingFile implements AuditSink {
+class RotatingFile implements AuditSink, TrailedSink {
   readonly name = 'file';
   private fd: number | undefined;
   /** Bytes in the file, every one of them part of a complete line. */
@@ -38,6 +46,21 @@ class RotatingFile implements AuditSink {
   /** Set when this batch found no way to rotate: the file grows past maxBytes rather than lose events. */
   private rotationBlocked = false;
   private readonly pending = new LineBuffer();
+  // A group of lines encoded once, which the trail then chains line by line into `pending`.
+  private readonly staged = new LineBuffer();
+  private readonly trail = new FileTrail();
+  // Why the next file is opened, and where the one before it went (its opened record says so).
+  private openReason: OpenReason = 'start';
+  private previousFile: string | undefined;
+
+  readonly [TRAIL_CONTROL]: TrailControl = {
+    setSealing: (sealing) => {
+      this.setSealing(sealing);
+    },
+    finish: () => {
+      this.finish();
+    },
+  };
 
   constructor(
     private readonly path: string,
@@ -47,36 +70,125 @@ class RotatingFile implements AuditSink {
 
   write(batch: { readonly lines: readonly string[] }): void {
     this.rotationBlocked = false;
-    const { lines } = batch;
-    const pending = this.pending;
+    const lines = canonicalLines(batch);
     try {
       this.openCurrent();
-      // Encoded into one buffer, joined a group at a time (see forEachJoin), written once per
-      // batch, or once per file when the batch takes the file past its size.
-      forEachJoin(lines, (text, bytes, group) => {
-        if (this.size + pending.length + bytes <= this.maxBytes) pending.append(text, bytes);
-        else this.appendRotating(group);
+      // Encoded a group at a time (see forEachJoin), chained line by line, written once per
+      // batch, or once per file when the batch takes the file past its size, or per seal.
+      forEachJoin(lines, (text, bytes) => {
+        this.appendChained(text, bytes);
       });
       this.flush();
+      if (this.trail.finished) this.seal('exit');
     } catch (error) {
-      // Opened again, and checked again, on the next batch: a problem that is fixed heals.
+      // What was not written is not in the chain; opened again, and checked again, on the next
+      // batch: a problem that is fixed heals.
+      this.trail.rollback();
       this.abandon();
       throw error;
     } finally {
-      pending.clear();
+      this.pending.clear();
+      this.staged.clear();
     }
   }
 
+  /** The stream ends here, meant: a last record and a last seal say so, then the file is closed. */
   close(): void {
+    if (this.fd === undefined) return;
+    try {
+      this.trail.appendClosed(this.pending);
+      this.flush();
+      this.seal('close');
+    } catch (error) {
+      this.trail.rollback();
+      throw error;
+    } finally {
+      this.pending.clear();
+      this.closeFile();
+    }
+  }
+
+  private closeFile(): void {
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;
     closeSync(fd);
   }
 
+  /** Chains the lines of `text` (a group, encoded once) into what is pending, rotating and sealing on the way. */
+  private appendChained(text: string, bytes: number): void {
+    const { pending, staged } = this;
+    staged.clear();
+    staged.append(text, bytes);
+    const source = staged.contents();
+    for (let start = 0; start < source.length; ) {
+      const newline = source.indexOf(NEWLINE, start);
+      const end = newline === -1 ? source.length : newline + 1;
+      if (!this.rotationBlocked && this.size + pending.length > 0 && this.size + pending.length + end - start + CHAIN_BYTES > this.maxBytes) {
+        this.flush();
+        this.rotate();
+      }
+      this.trail.appendLine(source, start, end, pending);
+      if (this.trail.sealDue()) this.seal('interval');
+      start = end;
+    }
+  }
+
+  /** Seals what no seal covers yet, once it is on disk; the key moves on once the seal is too. */
+  private seal(reason: SealReason): void {
+    if (this.fd === undefined || !this.trail.hasUnsealedLines()) return;
+    this.flush();
+    const seal = this.trail.appendSeal(this.pending, reason);
+    this.flush();
+    this.trail.sealWritten(seal);
+  }
+
+  private setSealing(sealing: Sealing | undefined): void {
+    const current = this.trail.sealing;
+    if (current?.state === sealing?.state) {
+      this.trail.sealing = sealing;
+      return;
+    }
+    // A record names the next key, and the previous key seals it with the lines before it: only
+    // the holder of the previous key can hand the trail over to another.
+    if (this.fd !== undefined && sealing !== undefined) {
+      this.appendNow(() => {
+        this.trail.appendOpened(this.pending, 'rekeyed', this.path, this.path, sealing);
+      });
+    }
+    this.sealNow('close');
+    this.trail.sealing = sealing;
+  }
+
+  private finish(): void {
+    this.sealNow('exit');
+    this.trail.finish();
+  }
+
+  /** A seal outside a batch (reconfiguration, exit): a failure is reported, never thrown. */
+  private sealNow(reason: SealReason): void {
+    this.appendNow(() => {
+      this.seal(reason);
+    });
+  }
+
+  /** Writes what `append` adds, outside a batch: a failure is reported, never thrown. */
+  private appendNow(append: () => void): void {
+    try {
+      append();
+      this.flush();
+    } catch (error) {
+      this.trail.rollback();
+      this.abandon();
+      reportToOperator(`writing the trail's own record to ${this.path} failed (${describeThrown(error)}); its last lines are not sealed`);
+    } finally {
+      this.pending.clear();
+    }
+  }
+
   /** Writes to the file now at the path: one that was renamed (log rotation) or deleted is left for a new one. */
   private openCurrent(): void {
-    if (this.fd !== undefined && !this.stillAtPath(this.fd)) this.close();
+    if (this.fd !== undefined && !this.stillAtPath(this.fd)) this.closeFile();
     if (this.fd === undefined) this.open();
   }
 
@@ -89,6 +201,8 @@ class RotatingFile implements AuditSink {
       return true;
     }
     // Every time: a deleted audit log is news for the operator, and rotation happens rarely.
+    this.openReason = open.nlink === 0n ? 'deleted' : 'moved';
+    this.previousFile = this.path;
     reportToOperator(
       open.nlink === 0n
         ? `${this.path} was deleted; the file sink writes to a new ${this.path}`
@@ -115,6 +229,10 @@ class RotatingFile implements AuditSink {
         this.size = Number(stats.size);
         if (this.size > 0 && lastByte(fd, this.size) !== NEWLINE) this.endTornLine(fd);
         this.fd = fd;
+        // The file's first line of this stream: where the file continues the stream from.
+        this.trail.appendOpened(this.pending, this.openReason, this.path, this.previousFile);
+        this.openReason = 'reopen';
+        this.previousFile = this.path;
       } catch (error) {
         closeSync(fd);
         throw error;
@@ -135,19 +253,6 @@ class RotatingFile implements AuditSink {
     reportToOperator(`${this.path} ended in a partial line; the file sink started a new line after it`);
   }
 
-  /** Line by line, rotating before a line that would take the file past its size. */
-  private appendRotating(lines: readonly string[]): void {
-    const pending = this.pending;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line, 'utf8');
-      if (!this.rotationBlocked && this.size + pending.length > 0 && this.size + pending.length + bytes > this.maxBytes) {
-        this.flush();
-        this.rotate();
-      }
-      pending.append(line, bytes);
-    }
-  }
-
   /** Writes what is pending; a write that fails (a full disk) is cut back off the file whole. */
   private flush(): void {
     const pending = this.pending;
@@ -160,6 +265,7 @@ class RotatingFile implements AuditSink {
     }
     this.size += pending.length;
     pending.clear();
+    this.trail.commit();
   }
 
   /** Truncates to the end of the last complete line. Should that fail too, `endTornLine` acts when the file is opened again. */
@@ -174,7 +280,7 @@ class RotatingFile implements AuditSink {
   /** Closes the file after a failure, without letting a second error hide the first. */
   private abandon(): void {
     try {
-      this.close();
+      this.closeFile();
     } catch {
       // The descriptor is gone either way.
     }
@@ -192,13 +298,17 @@ class RotatingFile implements AuditSink {
       reportOnce(`file-rotation:${this.path}`, `${this.path} cannot rotate: no rotation slot is free; the file grows past maxBytes`);
       return;
     }
-    this.close();
+    // The file leaves whole sealed: its last seal is its last line.
+    this.seal('rotation');
+    this.closeFile();
     try {
       if (slots.length === 0) unlinkSync(this.path);
       else {
         for (let index = slots.length - 1; index >= 1; index--) renameIfPresent(slotAt(slots, index - 1), slotAt(slots, index));
         renameSync(this.path, slotAt(slots, 0));
       }
+      this.openReason = 'rotation';
+      this.previousFile = slots[0];
     } catch (error) {
       this.rotationBlocked = true;
       reportOnce(`file-rotation:${this.path}`, `rotating ${this.path} failed (${describeThrown(error)}); the file grows past maxBytes until a later batch can rotate it`);

@@ -21,6 +21,21 @@ export class LineBuffer {
     this.#length += this.#buffer.write(text, this.#length, bytes, bytes === text.length ? 'latin1' : 'utf8');
   }
 
+  /**
+   * The buffer, with room for `bytes` more from `length` on: for a writer that encodes in place
+   * (the file trail's chain), which then counts what it wrote with `advance`.
+   */
+  room(bytes: number): Buffer {
+    const needed = this.#length + bytes;
+    if (needed > this.#buffer.length) this.grow(needed);
+    return this.#buffer;
+  }
+
+  /** Counts `bytes` written into `room`'s buffer at `length`. */
+  advance(bytes: number): void {
+    this.#length += bytes;
+  }
+
   /** What was appended, valid until the next `append` or `clear`. */
   contents(): Buffer {
     return this.#buffer.subarray(0, this.#length);

@@ -8,6 +8,7 @@ import { auditStats, configure, flushAuditLog, type AuditOptions } from '../../s
 import { call } from '../../src/instrument.js';
 import { INSTRUMENT_URL } from '../support/child-script.js';
 import { captureSink, parsedLines, testSite } from '../support/capture.js';
+import { eventsIn, runtimeActionsIn } from '../support/trail.js';
 
 // Issue #11, finding 6: a configuration mistake keeps auditing on with the safest setting, or
 // stops loudly; it never turns auditing off silently, and never reveals more than intended.
@@ -35,26 +36,26 @@ if (load.channel.hasSubscribers) __mlxa.call(load, undefined, () => ({}), [${JSO
   );
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...variables };
   const child = spawnSync(process.execPath, [path], { env, encoding: 'utf8', timeout: 20_000 });
-  const events = child.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  // The events of the child's calls; the run's own records (its start and stop) apart.
+  const events = eventsIn(child.stderr.split('\n').filter((line) => line.startsWith('{')).join('\n'));
+  const lifecycle = runtimeActionsIn(child.stderr.split('\n').filter((line) => line.startsWith('{')).join('\n'));
   const warnings = child.stderr.split('\n').filter((line) => line.startsWith('mlx-audit:'));
-  return { status: child.status, events, warnings };
+  return { status: child.status, events, lifecycle, warnings };
 }
 
 describe('6: typos in variables', () => {
   it('6: an unknown MLX_AUDIT_SINK value keeps auditing on (stderr) and says so', () => {
     for (const value of ['flie', 'stdout', ' , ']) {
-      const { status, events, warnings } = runWithEnvironment({ MLX_AUDIT_SINK: value });
+      const { status, events, lifecycle, warnings } = runWithEnvironment({ MLX_AUDIT_SINK: value });
       expect(status).toBe(0);
       expect(events.map((event) => event['event.action'])).toEqual(['core.load']);
+      expect(lifecycle).toEqual(['mlx-audit.started', 'mlx-audit.stopped']);
       expect(warnings.join('\n')).toMatch(/MLX_AUDIT_SINK/);
     }
   });
 
   it("6: 'off' turns auditing off only alone: in a list with a sink it is a contradiction, and the sink wins", () => {
-    expect(runWithEnvironment({ MLX_AUDIT_SINK: 'off' }).events).toEqual([]);
+    expect(runWithEnvironment({ MLX_AUDIT_SINK: 'off' })).toMatchObject({ events: [], lifecycle: [] });
     const { events, warnings } = runWithEnvironment({ MLX_AUDIT_SINK: 'off,stderr' });
     expect(events).toHaveLength(1);
     expect(warnings.join('\n')).toMatch(/MLX_AUDIT_SINK/);

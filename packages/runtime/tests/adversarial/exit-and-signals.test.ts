@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTrail } from '../../src/trail/verify.js';
 import { requireBuild, SCRIPT_PRELUDE } from '../support/child-script.js';
+import { isRuntimeRecord, runtimeActionsIn } from '../support/trail.js';
 
 // How a program ends (by a signal, by its exit listeners) is only visible from outside: each case
 // runs the built package in a child `node` with the file sink, as an application would.
@@ -32,8 +34,16 @@ interface Outcome {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The actions of the application's events and calls. */
   readonly actions: readonly string[];
+  /** The runtime's own records: the file's opened record, the run's start and stop. */
+  readonly runtime: readonly string[];
+  /** What verifying the trail finds. */
+  readonly problems: readonly string[];
 }
+
+/** Every run: its file opened, started, stopped, and a trail that verifies. */
+const RUN = { runtime: ['mlx-audit.file-opened', 'mlx-audit.started', 'mlx-audit.stopped'], problems: [] };
 
 /**
  * `calls(count)` makes a `core.load` and a `model.forward` call each; `longTask()` stands for a
@@ -89,9 +99,12 @@ function runCase(testCase: Case): Promise<Outcome> {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
-      const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-      const actions = lines.map((line) => String((JSON.parse(line) as Record<string, unknown>)['event.action']));
-      resolve({ code, signal, stdout, stderr, actions });
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      const lines = text.split('\n').filter(Boolean);
+      const actions = lines.filter((line) => !isRuntimeRecord(line)).map((line) => String((JSON.parse(line) as Record<string, unknown>)['event.action']));
+      void verifyTrail(file).then((verification) => {
+        resolve({ code, signal, stdout, stderr, actions, runtime: runtimeActionsIn(text), problems: verification.problems.map((problem) => `${problem.kind}: ${problem.message}`) });
+      });
     });
   });
 }
@@ -165,22 +178,26 @@ calls(1);`,
       },
     ]);
     const seen = Object.fromEntries(
-      Object.entries(outcomes).map(([name, outcome]) => [name, { code: outcome.code, signal: outcome.signal, stdout: outcome.stdout, stderr: unexpectedStderr(outcome.stderr), actions: outcome.actions }]),
+      Object.entries(outcomes).map(([name, outcome]) => [
+        name,
+        { code: outcome.code, signal: outcome.signal, stdout: outcome.stdout, stderr: unexpectedStderr(outcome.stderr), actions: outcome.actions, runtime: outcome.runtime, problems: outcome.problems },
+      ]),
     );
     expect(seen).toEqual({
-      'SIGTERM during a long task, nothing scheduled after': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(3) },
-      'SIGINT during a long task, nothing scheduled after': { code: null, signal: 'SIGINT', stdout: 'ready\n', stderr: '', actions: calls(3) },
-      'SIGHUP during a long task, nothing scheduled after': { code: null, signal: 'SIGHUP', stdout: 'ready\n', stderr: '', actions: calls(3) },
-      'SIGTERM during a long task, an unref timer after': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(3) },
-      'SIGINT during a long task, a timer pending after': { code: null, signal: 'SIGINT', stdout: 'ready\n', stderr: '', actions: calls(3) },
-      'SIGTERM while idle, waiting on a timer': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(2) },
-      'SIGHUP while idle, waiting on a timer': { code: null, signal: 'SIGHUP', stdout: 'ready\n', stderr: '', actions: calls(2) },
+      'SIGTERM during a long task, nothing scheduled after': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(3), ...RUN },
+      'SIGINT during a long task, nothing scheduled after': { code: null, signal: 'SIGINT', stdout: 'ready\n', stderr: '', actions: calls(3), ...RUN },
+      'SIGHUP during a long task, nothing scheduled after': { code: null, signal: 'SIGHUP', stdout: 'ready\n', stderr: '', actions: calls(3), ...RUN },
+      'SIGTERM during a long task, an unref timer after': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(3), ...RUN },
+      'SIGINT during a long task, a timer pending after': { code: null, signal: 'SIGINT', stdout: 'ready\n', stderr: '', actions: calls(3), ...RUN },
+      'SIGTERM while idle, waiting on a timer': { code: null, signal: 'SIGTERM', stdout: 'ready\n', stderr: '', actions: calls(2), ...RUN },
+      'SIGHUP while idle, waiting on a timer': { code: null, signal: 'SIGHUP', stdout: 'ready\n', stderr: '', actions: calls(2), ...RUN },
       'SIGTERM with a handler the application added after the runtime': {
         code: 0,
         signal: null,
         stdout: 'ready\napp handled\n',
         stderr: '',
         actions: [...calls(2), 'app.stopping'],
+        ...RUN,
       },
       'SIGTERM after the application removed the handler it had before configure()': {
         code: null,
@@ -188,6 +205,7 @@ calls(1);`,
         stdout: 'ready\n',
         stderr: '',
         actions: calls(2),
+        ...RUN,
       },
       'no signal: the application beforeExit listener runs once and the exit code is kept': {
         code: 4,
@@ -195,6 +213,7 @@ calls(1);`,
         stdout: 'beforeExit\n',
         stderr: '',
         actions: calls(1),
+        ...RUN,
       },
       'no signal: a beforeExit listener that schedules work runs again, as Node runs it': {
         code: 0,
@@ -202,6 +221,7 @@ calls(1);`,
         stdout: 'beforeExit 1\nbeforeExit 2\n',
         stderr: '',
         actions: calls(2),
+        ...RUN,
       },
     });
   });
@@ -237,21 +257,26 @@ calls(1);
 setTimeout(() => { throw new Error('application bug'); }, 1);`,
       },
     ]);
-    const seen = Object.fromEntries(Object.entries(outcomes).map(([name, outcome]) => [name, { code: outcome.code, signal: outcome.signal, stdout: outcome.stdout, actions: outcome.actions }]));
+    const seen = Object.fromEntries(
+      Object.entries(outcomes).map(([name, outcome]) => [name, { code: outcome.code, signal: outcome.signal, stdout: outcome.stdout, actions: outcome.actions, runtime: outcome.runtime, problems: outcome.problems }]),
+    );
     expect(seen).toEqual({
-      'exit listener after the runtime, natural end': { code: 0, signal: null, stdout: '', actions: [...calls(2), 'app.shutdown'] },
-      'exit listener after the runtime, process.exit()': { code: 3, signal: null, stdout: '', actions: [...calls(1), 'app.shutdown', ...calls(1)] },
+      // What exit listeners record comes after the run's stop record, and is still part of the trail.
+      'exit listener after the runtime, natural end': { code: 0, signal: null, stdout: '', actions: [...calls(2), 'app.shutdown'], ...RUN },
+      'exit listener after the runtime, process.exit()': { code: 3, signal: null, stdout: '', actions: [...calls(1), 'app.shutdown', ...calls(1)], ...RUN },
       'beforeExit listener, synchronous and after an await': {
         code: 0,
         signal: null,
         stdout: 'beforeExit ran 1',
         actions: [...calls(2), 'app.before-exit'],
+        ...RUN,
       },
       'uncaught exception: a monitor and an exit listener after the runtime': {
         code: 1,
         signal: null,
         stdout: '',
         actions: [...calls(1), 'app.crash', ...calls(1)],
+        ...RUN,
       },
     });
     for (const [name, outcome] of Object.entries(outcomes)) {

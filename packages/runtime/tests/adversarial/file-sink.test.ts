@@ -23,6 +23,7 @@ import { auditStats, configure, flushAuditLog } from '../../src/configure.js';
 import { call } from '../../src/instrument.js';
 import { fileSink } from '../../src/sinks/file.js';
 import { testSite } from '../support/capture.js';
+import { isRuntimeRecord, unchainedLine } from '../support/trail.js';
 import { childScripts, requireBuild } from './child.js';
 
 // Attacks on the file sink by someone who shares the machine (writes a directory on the way to
@@ -62,7 +63,11 @@ function directory(name: string): string {
   return path;
 }
 
-/** Every line of a JSONL file parsed, which fails on a torn or joined line; the file must end with a newline. */
+/**
+ * Every line of a JSONL file parsed, which fails on a torn or joined line; the file must end with
+ * a newline. The sequences of the lines the sink was given: its own records (the trail's) and the
+ * runtime's lifecycle records are left out.
+ */
 function sequencesIn(path: string): number[] {
   const text = readFileSync(path, 'utf8');
   if (text === '') return [];
@@ -70,6 +75,7 @@ function sequencesIn(path: string): number[] {
   return text
     .slice(0, -1)
     .split('\n')
+    .filter((row) => !isRuntimeRecord(row))
     .map((row) => (JSON.parse(row) as { 'event.sequence': number })['event.sequence']);
 }
 
@@ -126,12 +132,15 @@ sink.write({ lines: [line(4)], events: [] });`);
       sink.write(batch([line(next)]));
       expect(sequencesIn(path)).toEqual([...kept, next]);
 
-      // A partial line the sink did not cut (a crash mid-write) stays on a line of its own.
+      // A partial line the sink did not cut (a crash mid-write) stays on a line of its own; the
+      // new sink's stream begins after it, with its opened record.
       sink.close?.();
       appendFileSync(path, '{"event.sequ');
       fileSink({ path }).write(batch([line(next + 1)]));
       const rows = readFileSync(path, 'utf8').split('\n');
-      expect(rows.slice(-3)).toEqual(['{"event.sequ', line(next + 1).slice(0, -1), '']);
+      expect(rows.slice(-4, -3)).toEqual(['{"event.sequ']);
+      expect(JSON.parse(rows.at(-3) ?? '')).toMatchObject({ 'event.action': 'mlx-audit.file-opened', 'trail.file.index': 0 });
+      expect([unchainedLine(rows.at(-2) ?? ''), rows.at(-1)]).toEqual([line(next + 1).slice(0, -1), '']);
     } finally {
       sink?.close?.();
       // Lazy: a descriptor left open by a failure must not leave the mount behind.
@@ -193,9 +202,11 @@ sink.write({ lines: [line(4)], events: [] });`);
     mkdirSync(`${path}.1`);
     writeFileSync(join(`${path}.1`, 'keep'), 'mine\n');
     execFileSync('mkfifo', [`${path}.3`]);
-    // Each line is 114 or 115 bytes: two fit in 250.
-    const sink = fileSink({ path, maxBytes: 250, maxFiles: 4 });
-    for (let index = 0; index < 12; index += 3) sink.write(batch(lines(index, 3)));
+    // Each file begins with its opened record (under 1 KB); chained, each line is about 2.1 KB:
+    // two fit in 5500 bytes.
+    const wide = (from: number, count: number) => Array.from({ length: count }, (_, index) => `${JSON.stringify({ 'event.sequence': from + index, padding: 'x'.repeat(2000) })}\n`);
+    const sink = fileSink({ path, maxBytes: 5500, maxFiles: 4 });
+    for (let index = 0; index < 12; index += 3) sink.write(batch(wide(index, 3)));
     sink.close?.();
 
     expect(readFileSync(join(`${path}.1`, 'keep'), 'utf8')).toBe('mine\n');
@@ -207,8 +218,8 @@ sink.write({ lines: [line(4)], events: [] });`);
     // With no usable slot at all, the file grows past maxBytes rather than losing events.
     const blocked = join(directory('no-slot'), 'audit.jsonl');
     mkdirSync(`${blocked}.1`);
-    const stuck = fileSink({ path: blocked, maxBytes: 250, maxFiles: 1 });
-    for (let index = 0; index < 6; index += 3) stuck.write(batch(lines(index, 3)));
+    const stuck = fileSink({ path: blocked, maxBytes: 5500, maxFiles: 1 });
+    for (let index = 0; index < 6; index += 3) stuck.write(batch(wide(index, 3)));
     stuck.close?.();
     expect(sequencesIn(blocked)).toEqual([0, 1, 2, 3, 4, 5]);
 

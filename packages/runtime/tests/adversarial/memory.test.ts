@@ -40,7 +40,8 @@ globalThis.gc();
 process.stdout.write(JSON.stringify({ heap: process.memoryUsage().heapUsed, buffered: runtime.auditStats().buffered }));
 `,
     );
-    const child = spawnSync(process.execPath, ['--max-old-space-size=256', '--expose-gc', path], { encoding: 'utf8', timeout: 60_000 });
+    // MLX_AUDIT_SINK=off: the instrument module's configuration from the environment adds no stderr sink.
+    const child = spawnSync(process.execPath, ['--max-old-space-size=256', '--expose-gc', path], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, MLX_AUDIT_SINK: 'off' } });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     const { heap, buffered } = JSON.parse(child.stdout) as { heap: number; buffered: number };

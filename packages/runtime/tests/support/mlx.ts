@@ -25,3 +25,17 @@ export interface Core {
 }
 
 export const mx = (createRequire(import.meta.url)('@frost-beta/mlx') as { core: Core }).core;
+
+/** `nn.Module`, as the model-identity tests use it (methods as properties, passed unbound as instrumented code does). */
+export interface Module {
+  readonly forward: (this: Module, x: Tensor) => Tensor;
+  readonly loadWeights: (this: Module, fileOrWeights: string | [string, Tensor][], strict?: boolean) => Module;
+  readonly saveWeights: (this: Module, path: string) => void;
+  readonly update: (this: Module, parameters: Record<string, unknown>) => Module;
+}
+
+export interface Nn {
+  readonly Linear: new (inputDims: number, outputDims: number) => Module;
+}
+
+export const nn = (createRequire(import.meta.url)('@frost-beta/mlx') as { nn: Nn }).nn;

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describeThrown } from '../describe-thrown.js';
+import { reportOnce, reportToOperator } from '../internal-report.js';
+import { writeFully } from '../sinks/write-fully.js';
+import { evolveKey, isHex, keyIdOf, sealMac, type SealedRange } from './format.js';
+
+// Seal keys (README, "Tamper evidence"). `createSealKeys` makes two files from one random key K0:
+// the initial key, which the verifier needs and which belongs off the host, and the host's state
+// file, which holds the key of the current epoch. Each seal uses the current key, then the key
+// moves on one way, K(e+1) = HMAC(K(e), "mlx-audit-evolve-v1"), the old one is zeroed and the state
+// file rewritten atomically: whoever takes the host later holds no key of an earlier epoch.
+
+const FORMAT = 'mlx-audit-seal-key';
+/** How every key file begins (`keyFileText`): the verifier's directory listing leaves such files out. */
+export const KEY_FILE_PREFIX = `{"format":"${FORMAT}"`;
+const FORMAT_VERSION = 1;
+const KEY_BYTES = 32;
+const MAX_FILE_BYTES = 4096;
+const NO_FOLLOW = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW;
+const GROUP_OR_OTHERS = 0o077;
+const WRITABLE_BY_OTHERS = 0o022;
+
+/** A key as a key file holds it: the id of the initial key it comes from, its epoch, the key. */
+export interface SealKey {
+  readonly keyId: string;
+  readonly epoch: number;
+  readonly key: Buffer;
+}
+
+type Role = 'initial' | 'state';
+
+export interface CreateSealKeysOptions {
+  /** Where to write the initial key, for the verifier: move it off the host. */
+  readonly initialKeyFile: string;
+  /** Where to write the host's state file (`configure({ seal: { keyFile } })`, `MLX_AUDIT_SEAL_KEY_FILE`). */
+  readonly stateFile: string;
+}
+
+/**
+ * Creates a key pair of files, both mode 0600, neither overwriting an existing file: the initial
+ * key (epoch 0, for `verifyTrail`) and the host's state file. Returns the key's id, which every
+ * seal made with it names.
+ */
+export function createSealKeys(options: CreateSealKeysOptions): { readonly keyId: string } {
+  const initialPath = resolve(options.initialKeyFile);
+  const statePath = resolve(options.stateFile);
+  if (initialPath === statePath) throw new Error('the initial key and the state file must be two files: the initial key leaves the host');
+  const key = randomBytes(KEY_BYTES);
+  const keyId = keyIdOf(key);
+  try {
+    writeNewFile(initialPath, keyFileText('initial', { keyId, epoch: 0, key }));
+    try {
+      writeNewFile(statePath, keyFileText('state', { keyId, epoch: 0, key }));
+    } catch (error) {
+      unlinkSync(initialPath);
+      throw error;
+    }
+  } finally {
+    key.fill(0);
+  }
+  return { keyId };
+}
+
+/**
+ * Reads a key file for verification: the initial key (epoch 0), or a state file (which verifies
+ * seals of its epoch and later only). Throws an Error saying what is wrong with it.
+ */
+export function readSealKeyFile(path: string): SealKey {
+  const { role, key } = parseKeyFile(path, readSmallFile(path, false));
+  if (role === 'initial' && (key.epoch !== 0 || keyIdOf(key.key) !== key.keyId)) throw new Error(`${path} is not a valid initial key: its id does not match its key`);
+  return key;
+}
+
+/**
+ * The host's key state, one per state file in the process (`loadSealState`), so a file sink made
+ * anew by a later `configure()` carries on from the epoch the previous one reached.
+ */
+export class SealState {
+  readonly keyId: string;
+  #epoch: number;
+  #key: Buffer;
+  // False once the file could not be kept up to date (another process changed it).
+  #fileCurrent = true;
+  // The file as this process last wrote (or read) it: inode, size and modification time.
+  #version: string;
+
+  constructor(
+    readonly path: string,
+    key: SealKey,
+  ) {
+    this.keyId = key.keyId;
+    this.#epoch = key.epoch;
+    this.#key = Buffer.from(key.key);
+    key.key.fill(0);
+    this.#version = fileVersion(path);
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** The MAC of a range under the current epoch's key (the range's epoch must be this one). */
+  mac(range: SealedRange): string {
+    if (range.epoch !== this.#epoch) throw new RangeError(`a seal of epoch ${range.epoch} under the key of epoch ${this.#epoch}`);
+    return sealMac(this.#key, range);
+  }
+
+  /**
+   * Moves to the next epoch once a seal is written: the next key replaces the current one in
+   * memory (zeroed) and in the state file (rewritten through a new file renamed over it). Should
+   * the file stay behind, the operator is told: its key could forge seals from its epoch on.
+   */
+  evolve(): void {
+    const next = evolveKey(this.#key);
+    this.#key.fill(0);
+    this.#key = next;
+    const previousEpoch = this.#epoch;
+    this.#epoch++;
+    if (this.#fileCurrent) this.persist(previousEpoch);
+  }
+
+  private persist(previousEpoch: number): void {
+    try {
+      // Another process sealing with the same file would interleave epochs: each trail needs its own key pair.
+      if (fileVersion(this.path) !== this.#version) {
+        this.#fileCurrent = false;
+        reportToOperator(
+          `the seal state file ${this.path} was changed by someone else since this process wrote its epoch ${previousEpoch}: another process may use it, and each file sink needs its own key pair. This process keeps its key in memory only`,
+        );
+        return;
+      }
+      const temporary = join(dirname(this.path), `.${basename(this.path)}.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`);
+      writeNewFile(temporary, keyFileText('state', { keyId: this.keyId, epoch: this.#epoch, key: this.#key }));
+      try {
+        renameSync(temporary, this.path);
+      } catch (error) {
+        unlinkSync(temporary);
+        throw error;
+      }
+      this.#version = fileVersion(this.path);
+    } catch (error) {
+      reportOnce(
+        `seal-state:${this.path}`,
+        `the seal state file ${this.path} could not be updated (${describeThrown(error)}); the key moves on in memory, but the file still holds an older key, from which seals of its epoch on can be forged: fix the file and restart`,
+      );
+    }
+  }
+}
+
+/** Which file is at the path, in which state: a rename over it or a write into it changes this. */
+function fileVersion(path: string): string {
+  const stats = lstatSync(path, { bigint: true });
+  return `${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeNs)}:${String(stats.ctimeNs)}`;
+}
+
+const states = new Map<string, SealState>();
+
+/**
+ * The key state of a state file, read and checked the first time (an Error says what is wrong:
+ * unreadable, readable by others, not a state file), then shared within the process.
+ */
+export function loadSealState(path: string): SealState {
+  const absolute = resolve(path);
+  const known = states.get(absolute);
+  if (known !== undefined) return known;
+  refuseOpenDirectory(absolute);
+  const { role, key } = parseKeyFile(absolute, readSmallFile(absolute, true));
+  if (role !== 'state') {
+    key.key.fill(0);
+    throw new Error(`${absolute} is the verifier's initial key, not a state file: keep the initial key off this host and give the runtime the state file`);
+  }
+  const state = new SealState(absolute, key);
+  states.set(absolute, state);
+  return state;
+}
+
+/** Someone who can write the state file's directory could put a key of their own in its place. */
+function refuseOpenDirectory(path: string): void {
+  const directory = dirname(path);
+  const stats = lstatSync(directory);
+  if ((stats.mode & WRITABLE_BY_OTHERS) !== 0) {
+    throw new Error(`refusing the seal state file ${path}: its directory is writable by others (mode ${(stats.mode & 0o7777).toString(8)}); chmod go-w ${directory}`);
+  }
+}
+
+/** A key file's text, as at most 4 KiB read through one descriptor; `ownOnly` refuses a file others may read or that is not the process user's. */
+function readSmallFile(path: string, ownOnly: boolean): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW | ((constants as Partial<typeof constants>).O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw new Error(`cannot read the seal key file ${path}: ${describeThrown(error)}`, { cause: error });
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+    const uid = process.getuid?.();
+    if (ownOnly && uid !== undefined && stats.uid !== uid) throw new Error(`refusing the seal key file ${path}: it belongs to another user (uid ${stats.uid})`);
+    if (ownOnly && (stats.mode & GROUP_OR_OTHERS) !== 0) {
+      throw new Error(`refusing the seal key file ${path}: its group or others may read or write it (mode ${(stats.mode & 0o777).toString(8)}); chmod 600 it`);
+    }
+    if (stats.size > MAX_FILE_BYTES) throw new Error(`${path} is too large to be a seal key file`);
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    const text = buffer.toString('utf8', 0, length);
+    buffer.fill(0);
+    return text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseKeyFile(path: string, text: string): { readonly role: Role; readonly key: SealKey } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not a seal key file (not JSON); make one with createSealKeys (mlx-audit keygen)`);
+  }
+  const { format, version, role, keyId, epoch, key } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Readonly<Record<string, unknown>>;
+  if (format !== FORMAT || version !== FORMAT_VERSION || (role !== 'initial' && role !== 'state')) {
+    throw new Error(`${path} is not a seal key file of this version (format ${FORMAT}, version ${FORMAT_VERSION}); make one with createSealKeys (mlx-audit keygen)`);
+  }
+  if (!isHex(keyId, 16) || typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0 || !isHex(key, KEY_BYTES * 2)) {
+    // The key's value is a secret: never echoed.
+    throw new Error(`${path} is a damaged seal key file (its key id, epoch or key is not valid)`);
+  }
+  return { role, key: { keyId, epoch, key: Buffer.from(key, 'hex') } };
+}
+
+function keyFileText(role: Role, key: SealKey): string {
+  return `${JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, role, keyId: key.keyId, epoch: key.epoch, key: key.key.toString('hex') })}\n`;
+}
+
+/** Writes a file that must not exist yet, mode 0600 whatever the umask. */
+function writeNewFile(path: string, text: string): void {
+  const fd = openSync(path, CREATE_FLAGS, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeFully(fd, Buffer.from(text, 'utf8'));
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw error;
+  }
+  closeSync(fd);
+}
