@@ -4,7 +4,7 @@
 // project outside the workspace, once with npm and once with pnpm, running the README's lines as
 // written (they are read from README.md, at its `<!-- install-check: … -->` markers). In each
 // project: lint with the README's eslint.config.js, build with tspc and with `mlx-audit build`, run
-// on real MLX, plan; then with TypeScript 7 installed, each tool must refuse it in one line
+// on real MLX, plan, write a trail to a file and `mlx-audit verify` it; then with TypeScript 7 installed, each tool must refuse it in one line
 // instead of crashing; then a production install (no dev dependencies) must still run the program.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,6 +126,7 @@ function checkInstalled(app, manager) {
     check(false, 'mlx-audit plan --json prints JSON', plan.stdout.slice(0, 2000));
   }
   check(parsed.found >= 6 && parsed.instrumented === parsed.found, `mlx-audit plan finds and instruments the call sites (${String(parsed.found)} found, ${String(parsed.instrumented)} instrumented)`);
+  const trail = checkTrail(app);
 
   console.log(`\n## ${manager}: TypeScript 7 installed`);
   sh(app, manager === 'npm' ? 'npm install --no-audit --no-fund --save-dev --legacy-peer-deps typescript@7' : 'pnpm add -D typescript@7');
@@ -136,6 +137,8 @@ function checkInstalled(app, manager) {
     const refused = sh(app, command, 2);
     check(refused.stdout === '' && TS7_LINE.test(refused.stderr.replace(/\n$/, '')), `${command.split(' ').slice(1, 3).join(' ')} says so in one line`, refused.stdout + refused.stderr);
   }
+  const verifiedWithoutTypeScript = sh(app, `npx mlx-audit verify ${trail}`);
+  check(/^intact: /m.test(verifiedWithoutTypeScript.stdout), 'mlx-audit verify needs no working TypeScript', verifiedWithoutTypeScript.stdout + verifiedWithoutTypeScript.stderr);
   // ts-patch itself crashes under TypeScript 7, before the transformer loads: `mlx-audit build`
   // exists for that. The crash must at least fail the build, never emit uninstrumented code.
   rmSync(join(app, 'dist'), { recursive: true, force: true });
@@ -147,6 +150,18 @@ function checkInstalled(app, manager) {
   sh(app, manager === 'npm' ? 'npm prune --omit=dev --no-audit --no-fund' : 'pnpm prune --prod');
   check(!existsSync(join(app, 'node_modules', 'typescript')) && !existsSync(join(app, 'node_modules', '@mlx-audit', 'transformer')), 'the dev dependencies are gone');
   checkRun(app, 'the built program, installed without dev dependencies,');
+}
+
+/** The program writes its trail to a file; `mlx-audit verify` says it is intact. Returns the trail's directory. */
+function checkTrail(app) {
+  const directory = join(app, 'trail');
+  mkdirSync(directory, { mode: 0o700 });
+  sh(app, `MLX_AUDIT_SINK=file MLX_AUDIT_FILE=${join(directory, 'audit.jsonl')} node dist/main.js ${MARKER}`);
+  const text = readFileSync(join(directory, 'audit.jsonl'), 'utf8');
+  check(text.includes('"event.hash"') && !text.includes(MARKER), 'the file sink writes a chained trail, without the prompt');
+  const verified = sh(app, `npx mlx-audit verify ${directory}`);
+  check(/^intact: /m.test(verified.stdout), 'mlx-audit verify says the trail is intact', verified.stdout + verified.stderr);
+  return directory;
 }
 
 function checkRun(app, what) {

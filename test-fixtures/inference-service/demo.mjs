@@ -1,7 +1,9 @@
 // The demo: build the service with the mlx-audit transformer (tspc), run it on real MLX, show the
-// audit trail it wrote, and lint its sources with the mlx-audit ESLint plugin.
+// audit trail it wrote, lint its sources with the mlx-audit ESLint plugin, and verify the trail.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -20,7 +22,13 @@ if (build.status !== 0) {
 console.log('built dist-audited/');
 
 heading('2. Run it on real MLX: train, save, reload, serve');
-const run = spawnSync(process.execPath, [join(here, 'dist-audited', 'main.js'), 'demo'], { encoding: 'utf8' });
+// The trail goes to stderr (shown below) and to a file (verified at the end); mkdtemp makes a 0700 directory.
+const trailDirectory = mkdtempSync(join(tmpdir(), 'mlx-audit-demo-'));
+const trailFile = join(trailDirectory, 'audit.jsonl');
+const run = spawnSync(process.execPath, [join(here, 'dist-audited', 'main.js'), 'demo'], {
+  encoding: 'utf8',
+  env: { ...process.env, MLX_AUDIT_SINK: 'stderr,file', MLX_AUDIT_FILE: trailFile },
+});
 if (run.status !== 0) {
   console.error(run.stderr);
   process.exit(run.status ?? 1);
@@ -43,7 +51,8 @@ for (const event of events) {
   console.log(`${event['@timestamp']}  ${event['event.outcome'].padEnd(7)} ${action.padEnd(24)} ${String(micros).padStart(7)} µs  ${event['code.filepath']}:${event['code.lineno']} ${event['code.function'] ?? ''}  (${args})`);
 }
 console.log(`${events.length} events: ${[...byAction].map(([action, count]) => `${action} ×${count}`).join(', ')}`);
-const leaked = result.predictions.filter(({ prompt }) => run.stderr.includes(prompt));
+const written = readFileSync(trailFile, 'utf8');
+const leaked = result.predictions.filter(({ prompt }) => run.stderr.includes(prompt) || written.includes(prompt));
 console.log(leaked.length === 0 ? 'no prompt appears in the audit trail' : `LEAK: ${leaked.length} prompts in the audit trail`);
 
 heading('4. One event as the runtime wrote it (a model call: shapes and dtypes, never contents)');
@@ -66,4 +75,11 @@ if (findings.length === EXPECTED_FINDINGS) {
   console.log(`${findings.length} findings where ${EXPECTED_FINDINGS} were expected: the rules or the service changed; review them and update EXPECTED_FINDINGS in demo.mjs.`);
   process.exitCode = 1;
 }
+
+heading('6. Verify the trail the run wrote to a file (mlx-audit verify)');
+const cli = join(here, '..', '..', 'packages', 'cli', 'dist', 'cli.js');
+const verify = spawnSync(process.execPath, [cli, 'verify', trailDirectory], { encoding: 'utf8' });
+process.stdout.write(verify.stdout.replaceAll(trailDirectory, '<trail>') + verify.stderr);
+if (verify.status !== 0) process.exitCode = 1;
+rmSync(trailDirectory, { recursive: true, force: true });
 if (leaked.length > 0) process.exit(1);
