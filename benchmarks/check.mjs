@@ -1,6 +1,6 @@
 // pnpm bench:check: the figures of the last run (benchmarks/results/results.json, or the file
 // given) against the goals. Exit code 0: every goal met; 1: some missed (each printed, with by
-// how much); 2: no complete results to check.
+// how much: over a maximum, under a minimum); 2: no complete results to check.
 import { readFileSync } from 'node:fs';
 import { checkGoals } from './lib/check.mjs';
 import { RESULTS_FILE } from './lib/paths.mjs';
@@ -10,7 +10,8 @@ const file = process.argv[2] ?? RESULTS_FILE;
 try {
   const verdicts = checkGoals(JSON.parse(readFileSync(file, 'utf8')));
   for (const verdict of verdicts) {
-    const by = verdict.pass ? '' : Number.isFinite(verdict.over) ? ` (over by ${(verdict.over * 100).toFixed(0)}%)` : ' (over)';
+    const side = verdict.goal.kind === 'max' ? 'over' : 'under';
+    const by = verdict.pass ? '' : Number.isFinite(verdict.missedBy) ? ` (${side} by ${(verdict.missedBy * 100).toFixed(0)}%)` : ` (${side})`;
     const resolution = verdict.resolved ? '' : ` — not resolved: the A/A control reads up to ${formatValue(verdict.resolution ?? 0, verdict.unit)}`;
     console.log(`${verdict.pass ? 'met   ' : 'MISSED'} ${verdict.id}: ${formatValue(verdict.median, verdict.unit)}, goal ${verdict.goal.text}${by}${resolution}`);
   }

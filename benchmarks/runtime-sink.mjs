@@ -2,30 +2,25 @@
 // file sink, against pino writing the same fields to a file (sync, and async with 4 KiB buffering).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { URL, fileURLToPath } from 'node:url';
-import { MeasurementError, lastJsonLine, runNode } from './lib/measure.mjs';
+import { MeasurementError } from './lib/measure.mjs';
 import { WORK_DIR } from './lib/paths.mjs';
 import { figure, progress, runScenario } from './lib/results.mjs';
 import { benchSettings } from './lib/settings.mjs';
+import { runSinkDriver } from './lib/sink-runs.mjs';
 import { paired } from './lib/stats.mjs';
 
-const DRIVER = fileURLToPath(new URL('lib/sink-driver.mjs', import.meta.url));
 const DIRECTORY = join(WORK_DIR, 'sink');
 const FIELDS = join(DIRECTORY, 'fields.json');
 const VARIANTS = /** @type {const} */ (['ours', 'pino-sync', 'pino-async']);
 
 /**
- * @param {string} variant
+ * @param {typeof VARIANTS[number]} variant
  * @param {number} events
  * @param {string} label
  */
 function runVariant(variant, events, label) {
   const file = join(DIRECTORY, `${variant}.jsonl`);
-  // MLX_AUDIT_SINK=off: the runtime's own configuration from the environment must not add a stderr sink.
-  const run = runNode({ label, env: { MLX_AUDIT_SINK: 'off' }, args: [DRIVER, variant, String(events), file, FIELDS] });
-  /** @type {{ nsPerEvent: number, lines: number, sample: Record<string, unknown> | null }} */
-  const result = lastJsonLine(run, label);
-  if (result.lines !== events) throw new MeasurementError(`${label}: the file holds ${result.lines} lines, expected ${events}`);
+  const result = runSinkDriver({ variant, events, file, fields: FIELDS, label });
   rmSync(file, { force: true });
   return result;
 }
@@ -52,7 +47,7 @@ await runScenario('runtime-sink', async ({ quick }, notes) => {
   rmSync(DIRECTORY, { recursive: true, force: true });
   const get = (/** @type {string} */ variant) => micros[variant] ?? [];
   notes.push(
-    `The event: ${JSON.stringify(sample).length + 1} bytes, a forward call with one int32 [1, 8] tensor in and a float32 [1, 4] tensor out. Ours: \`call()\` of an event-mode site with the file sink configured, minus the same call uninstrumented (record on the hot path, then rendering, serialisation and one write per drain of up to 1,024 events); pino: \`logger.info(fields)\` with that event's fields, to \`pino.destination\`. Each run writes ${settings.sinkEvents} events after a warm-up, yielding to the event loop every 1,000, and ends with a synchronous flush; the file must then hold exactly that many lines.`,
+    `The event: ${JSON.stringify(sample).length + 1} bytes, a forward call with one int32 [1, 8] tensor in and a float32 [1, 4] tensor out. Ours: \`call()\` of an event-mode site with the file sink configured, minus the same call uninstrumented (record on the hot path, then rendering, serialisation, the hash chain of the trail and one write per drain of up to 1,024 events; no seal key); pino: \`logger.info(fields)\` with that event's fields, to \`pino.destination\`. Each run writes ${settings.sinkEvents} events after a warm-up, yielding to the event loop every 1,000, and ends with a synchronous flush; the file must then hold exactly that many events (besides the runtime's own records: the file opened, the configuration).`,
   );
   return [
     figure('runtime-sink.ours', 'mlx-audit runtime, JSONL file sink: per event, record to write', 'µs', get('ours')),

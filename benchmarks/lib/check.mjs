@@ -9,7 +9,7 @@ import { GOALS } from './goals.mjs';
  * @property {number} median
  * @property {import('./goals.mjs').Goal} goal
  * @property {boolean} pass
- * @property {number} over by how much the median exceeds the goal, as a fraction of it (0 when met)
+ * @property {number} missedBy by how much the median is past the goal's limit (above a maximum, below a minimum), as a fraction of it (0 when met)
  * @property {number | undefined} resolution the largest |A/A control| sample, where the goal has a control
  * @property {boolean} resolved whether the method resolves the goal (no control, or its spread within the goal)
  */
@@ -24,16 +24,16 @@ export function checkGoals(results) {
     const figure = byId.get(id);
     if (figure === undefined) throw new Error(`the results have no figure ${id}: the run is incomplete`);
     const { median } = figure.summary;
-    const pass = median <= goal.max;
-    const over = pass ? 0 : goal.max === 0 ? Number.POSITIVE_INFINITY : (median - goal.max) / goal.max;
+    const pass = goal.kind === 'max' ? median <= goal.limit : median >= goal.limit;
+    const missedBy = pass ? 0 : goal.limit === 0 ? Number.POSITIVE_INFINITY : Math.abs(median - goal.limit) / goal.limit;
     let resolution;
     if (goal.control !== undefined) {
       const control = byId.get(goal.control);
       if (control === undefined) throw new Error(`the results have no figure ${goal.control}: the run is incomplete`);
       resolution = Math.max(Math.abs(control.summary.min), Math.abs(control.summary.max));
     }
-    const resolved = resolution === undefined || resolution <= goal.max;
-    return { id, label: figure.label, unit: figure.unit, median, goal, pass, over, resolution, resolved };
+    const resolved = resolution === undefined || resolution <= goal.limit;
+    return { id, label: figure.label, unit: figure.unit, median, goal, pass, missedBy, resolution, resolved };
   });
 }
 

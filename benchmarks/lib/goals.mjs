@@ -2,9 +2,11 @@
 // must hold: the renderer refuses to write a report with one missing.
 
 /**
- * `control`: the id of an A/A figure (the same thing measured against itself): where its spread
- * exceeds the goal, the method cannot tell a met goal from noise, and the verdict says so.
- * @typedef {{ max: number, text: string, control?: string }} Goal
+ * A bound on a figure's median: at most `limit` (`kind` max: a cost) or at least (`kind` min: a
+ * throughput). `control`, for a maximum: the id of an A/A figure (the same thing measured against
+ * itself): where its spread exceeds the goal, the method cannot tell a met goal from noise, and
+ * the verdict says so.
+ * @typedef {{ kind: 'max' | 'min', limit: number, text: string, control?: string }} Goal
  */
 
 const CONFIGS = ['floor', 'ours', 'typescript-eslint', 'both'];
@@ -12,7 +14,9 @@ const SIZES = ['small', 'large'];
 const BINDINGS = ['cheap', 'forward'];
 
 /** @type {(max: number, text: string, control?: string) => Goal} */
-const goal = (max, text, control) => (control === undefined ? { max, text } : { max, text, control });
+const goal = (max, text, control) => (control === undefined ? { kind: 'max', limit: max, text } : { kind: 'max', limit: max, text, control });
+/** @type {(min: number, text: string) => Goal} */
+const atLeast = (min, text) => ({ kind: 'min', limit: min, text });
 
 /** @type {Readonly<Record<string, Goal>>} */
 export const GOALS = Object.fromEntries([
@@ -26,6 +30,9 @@ export const GOALS = Object.fromEntries([
   ]),
   ['runtime-sink.ours', goal(5, '≤ 5 µs per event')],
   ['end-to-end.ratio', goal(1.03, '≤ 3% slower')],
+  ['trail.chain-and-seals', goal(1, '≤ 1 µs per event')],
+  ['trail.verify-lines-per-second', atLeast(300_000, '≥ 300,000 lines per second')],
+  ['trail.load-100mb.added', goal(1, "≤ 1 ms: the file is not read on the call's path", 'trail.load-100mb.control')],
 ]);
 
 /** @type {readonly { scenario: string, title: string, ids: readonly string[] }[]} */
@@ -58,6 +65,20 @@ export const SECTIONS = [
     scenario: 'end-to-end',
     title: 'End to end (inference loop on real MLX)',
     ids: ['end-to-end.uninstrumented', 'end-to-end.instrumented', 'end-to-end.ratio'],
+  },
+  {
+    scenario: 'trail',
+    title: 'Trail integrity and model identity',
+    ids: [
+      'trail.unchained-write',
+      'trail.chain-per-event',
+      'trail.seals-per-event',
+      'trail.chain-and-seals',
+      'trail.sealed-minus-unsealed',
+      'trail.verify-lines-per-second',
+      'trail.verify-cli-lines-per-second',
+      ...['uninstrumented', 'instrumented', 'added', 'control', 'uncached-minus-cached', 'hash'].map((what) => `trail.load-100mb.${what}`),
+    ],
   },
 ];
 

@@ -16,6 +16,13 @@ export function benchSettings(quick) {
         sinkEvents: 5_000,
         endToEndReps: 2,
         endToEndBatches: 6,
+        trailChainReps: 2,
+        trailChainLines: 5 * 1024,
+        trailChainRounds: 4,
+        trailVerifyLines: 50_000,
+        trailVerifyReps: 2,
+        trailLoadReps: 1,
+        trailLoadRounds: 3,
       }
     : {
         corpus: { small: 100, large: 1000 },
@@ -27,6 +34,13 @@ export function benchSettings(quick) {
         sinkEvents: 50_000,
         endToEndReps: 7,
         endToEndBatches: 24,
+        trailChainReps: 5,
+        trailChainLines: 20 * 1024,
+        trailChainRounds: 9,
+        trailVerifyLines: 300_000,
+        trailVerifyReps: 5,
+        trailLoadReps: 5,
+        trailLoadRounds: 7,
       };
 }
 

@@ -1,8 +1,10 @@
 // Runs in a child process: writes `events` audit events to a JSONL file, either through the
-// mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise and
-// write on the drain) or through pino given the same fields. Usage:
-//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|pino-sync|pino-async> <events> <file> <fields.json>
-// Prints one JSON line: nanoseconds per event, and the lines the file holds.
+// mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise, chain
+// and write on the drain; `ours-sealed` also seals the trail with the key of a seal state file)
+// or through pino given the same fields. Usage:
+//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|ours-sealed|pino-sync|pino-async> <events> <file> <fields.json> [<seal state file>]
+// Prints one JSON line: nanoseconds per event, the events the file holds (the runtime's own
+// records, `mlx-audit.*`, counted apart by action), and the first event.
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
@@ -10,8 +12,8 @@ import pino from 'pino';
 import { auditStats, configure, fileSink, flushAuditLog } from '@mlx-audit/runtime';
 import { call, site } from '@mlx-audit/runtime/instrument';
 
-const [variant, eventsText, file, fieldsFile] = process.argv.slice(2);
-if (file === undefined || fieldsFile === undefined) throw new Error('usage: sink-driver.mjs <variant> <events> <file> <fields.json>');
+const [variant, eventsText, file, fieldsFile, sealKeyFile] = process.argv.slice(2);
+if (file === undefined || fieldsFile === undefined) throw new Error('usage: sink-driver.mjs <variant> <events> <file> <fields.json> [<seal state file>]');
 const events = Number(eventsText);
 const BATCH = 1000;
 // Required untyped: the harness is type-checked strictly, and MLX's shipped .ts sources do not
@@ -58,15 +60,18 @@ async function timed(emit, count, finish) {
 rmSync(file, { force: true });
 /** @type {number} */
 let nsPerEvent;
-if (variant === 'ours') {
+if (variant === 'ours' || variant === 'ours-sealed') {
+  if (variant === 'ours-sealed' && sealKeyFile === undefined) throw new Error('ours-sealed needs a seal state file');
+  // Both configurations name the seal option: the unsealed one turns off MLX_AUDIT_SEAL_KEY_FILE.
+  const seal = variant === 'ours-sealed' ? { keyFile: /** @type {string} */ (sealKeyFile) } : null;
   const warmUpFile = `${file}.warm-up`;
-  configure({ sinks: [fileSink({ path: warmUpFile })], exitHooks: false });
+  configure({ sinks: [fileSink({ path: warmUpFile })], exitHooks: false, seal });
   const plain = () => void model.forward(input);
   const audited = () => void call(forwardSite, model, model.forward, [input]);
   await timed(plain, BATCH * 2, () => undefined);
   await timed(audited, BATCH * 2, flushAuditLog);
   // A new sink (the old one is closed), so the file holds the timed events only.
-  configure({ sinks: [fileSink({ path: file })], exitHooks: false });
+  configure({ sinks: [fileSink({ path: file })], exitHooks: false, seal });
   rmSync(warmUpFile);
   // The call itself, uninstrumented, is subtracted: what remains is the event.
   const base = await timed(plain, events, () => undefined);
@@ -90,5 +95,16 @@ if (variant === 'ours') {
 } else {
   throw new Error(`unknown variant ${String(variant)}`);
 }
-const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
-process.stdout.write(`${JSON.stringify({ variant, nsPerEvent, lines: lines.length, sample: JSON.parse(lines[0] ?? 'null') })}\n`);
+// The runtime's own records (the file opened, the configuration, seals) are lines of the trail, not events.
+const RECORD = /"event\.action":"(mlx-audit\.[^"]*)"/;
+/** @type {string[]} */
+const eventLines = [];
+/** @type {Record<string, number>} */
+const records = {};
+for (const line of readFileSync(file, 'utf8').split('\n')) {
+  if (line === '') continue;
+  const action = RECORD.exec(line)?.[1];
+  if (action === undefined) eventLines.push(line);
+  else records[action] = (records[action] ?? 0) + 1;
+}
+process.stdout.write(`${JSON.stringify({ variant, nsPerEvent, lines: eventLines.length, records, sample: JSON.parse(eventLines[0] ?? 'null') })}\n`);

@@ -55,3 +55,41 @@ export function paired(a, b, combine) {
   if (a.length !== b.length || a.length === 0) throw new Error(`paired series differ in length (${a.length}, ${b.length})`);
   return a.map((x, i) => combine(x, /** @type {number} */ (b[i])));
 }
+
+/** @param {readonly number[]} samples */
+export function median(samples) {
+  return summarize(samples).median;
+}
+
+/**
+ * The paired differences a − b of two series measured in alternation.
+ * @param {readonly number[]} a
+ * @param {readonly number[]} b
+ */
+export function differences(a, b) {
+  return paired(a, b, (x, y) => x - y);
+}
+
+/**
+ * The median of each series, by name.
+ * @template {string} Name
+ * @param {Readonly<Record<Name, readonly number[]>>} series
+ * @returns {Record<Name, number>}
+ */
+export function medians(series) {
+  const entries = /** @type {[Name, readonly number[]][]} */ (Object.entries(series));
+  return /** @type {Record<Name, number>} */ (Object.fromEntries(entries.map(([name, samples]) => [name, median(samples)])));
+}
+
+/**
+ * The median of paired differences between named series: for each `[a, b]` of `pairs`, the median of a − b.
+ * @template {string} Name
+ * @template {string} Difference
+ * @param {Readonly<Record<Name, readonly number[]>>} series
+ * @param {Readonly<Record<Difference, readonly [Name, Name]>>} pairs
+ * @returns {Record<Difference, number>}
+ */
+export function medianDifferences(series, pairs) {
+  const entries = /** @type {[Difference, readonly [Name, Name]][]} */ (Object.entries(pairs));
+  return /** @type {Record<Difference, number>} */ (Object.fromEntries(entries.map(([name, [a, b]]) => [name, median(differences(series[a], series[b]))])));
+}

@@ -11,9 +11,10 @@ import { GOALS, SECTIONS } from '../lib/goals.mjs';
 import { checkFindings, countFindings } from '../lib/lint-findings.mjs';
 import { MeasurementError, lastJsonLine, runNode } from '../lib/measure.mjs';
 import { BENCHMARKS_DIR, WORK_DIR } from '../lib/paths.mjs';
-import { renderReport, type RunResults } from '../lib/render.mjs';
+import { formatValue, renderReport, type RunResults } from '../lib/render.mjs';
 import { figure } from '../lib/results.mjs';
-import { summarize } from '../lib/stats.mjs';
+import { runSinkDriver } from '../lib/sink-runs.mjs';
+import { medianDifferences, medians, summarize } from '../lib/stats.mjs';
 
 mkdirSync(WORK_DIR, { recursive: true });
 const scratch = mkdtempSync(join(WORK_DIR, 'test-'));
@@ -28,6 +29,12 @@ function snapshot(directory: string): Map<string, string> {
     if (entry.isFile()) files.set(relative(directory, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
   }
   return files;
+}
+
+/** A median that meets the figure's goal, if it has one: its minimum for a throughput, else 0. */
+function meeting(id: string): number {
+  const goal = GOALS[id];
+  return goal?.kind === 'min' ? goal.limit : 0;
 }
 
 /** Results holding every figure of the report, each with the given median. */
@@ -112,6 +119,13 @@ describe('failed measurements fail loudly', () => {
     expect(summarize([3, 1, 2, 10])).toMatchObject({ n: 4, median: 2.5, min: 1, max: 10 });
   });
 
+  it('takes the medians of named series and of their paired differences, never of series that differ in length', () => {
+    const series = { plain: [1, 2, 30], audited: [2, 4, 31] };
+    expect(medians(series)).toEqual({ plain: 2, audited: 4 });
+    expect(medianDifferences(series, { added: ['audited', 'plain'] })).toEqual({ added: 1 });
+    expect(() => medianDifferences({ a: [1], b: [1, 2] }, { d: ['a', 'b'] })).toThrow(/differ in length/);
+  });
+
   it('throws when our preset found nothing, or the floor found something', () => {
     const report = join(scratch, 'report.json');
     writeFileSync(report, JSON.stringify([{ filePath: 'a.ts', messages: [{ ruleId: '@typescript-eslint/no-explicit-any', message: 'any' }] }]));
@@ -139,6 +153,19 @@ describe('failed measurements fail loudly', () => {
     }).toThrow(/recorded 5/);
   });
 
+  it('counts the events a sink run wrote apart from the runtime\'s own records, and throws when some are missing', () => {
+    const directory = join(scratch, 'sink');
+    mkdirSync(directory, { mode: 0o700 });
+    const fields = join(directory, 'fields.json');
+    writeFileSync(fields, '{}');
+    const run = runSinkDriver({ variant: 'ours', events: 200, file: join(directory, 'ours.jsonl'), fields, label: 'sink run' });
+    expect(run.lines).toBe(200);
+    expect(run.records).toMatchObject({ 'mlx-audit.file-opened': 1 });
+    expect(run.sample?.['event.action']).toBe('nn.Module#forward');
+    expect(run.sample).toHaveProperty('event.hash');
+    expect(() => runSinkDriver({ variant: 'ours-sealed', events: 200, file: join(directory, 'sealed.jsonl'), fields, label: 'no key' })).toThrow(/needs a seal state file/);
+  });
+
   it('stops the runner when a scenario fails, without writing a report', () => {
     const run = spawnSync(process.execPath, [join(BENCHMARKS_DIR, 'run.mjs'), '--only', 'nonexistent'], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);
@@ -159,6 +186,12 @@ describe('the report', () => {
     expect(report).toContain('≤ 1.25× the floor: met');
   });
 
+  it('formats the units of the trail figures', () => {
+    expect(formatValue(312_345.6, 'lines/s')).toBe('312346 lines/s');
+    expect(formatValue(0.5701, 'ms')).toBe('0.570 ms');
+    expect(() => formatValue(1, 'furlongs')).toThrow(/no format/);
+  });
+
   it('refuses to render results with a figure missing', () => {
     const results = syntheticResults(() => 1);
     const [lint] = results.scenarios;
@@ -169,13 +202,30 @@ describe('the report', () => {
 
 describe('bench:check', () => {
   const missed = 'lint.large.ours-over-floor';
-  const results = syntheticResults((id) => (id === missed ? 2 : 0));
+  const results = syntheticResults((id) => (id === missed ? 2 : meeting(id)));
 
   it('flags the goal a figure misses, and by how much', () => {
     const verdicts = checkGoals(results);
     expect(verdicts).toHaveLength(Object.keys(GOALS).length);
     expect(verdicts.filter((verdict) => !verdict.pass).map((verdict) => verdict.id)).toEqual([missed]);
-    expect(verdicts.find((verdict) => verdict.id === missed)?.over).toBeCloseTo(0.6);
+    expect(verdicts.find((verdict) => verdict.id === missed)?.missedBy).toBeCloseTo(0.6);
+  });
+
+  it('holds a throughput to its minimum: met at it, missed below it, and by how much', () => {
+    const throughput = 'trail.verify-lines-per-second';
+    expect(GOALS[throughput]).toMatchObject({ kind: 'min', limit: 300_000 });
+    const atMinimum = checkGoals(syntheticResults(meeting)).find((verdict) => verdict.id === throughput);
+    expect(atMinimum).toMatchObject({ pass: true, missedBy: 0 });
+    const slow = syntheticResults((id) => (id === throughput ? 150_000 : meeting(id)));
+    const verdicts = checkGoals(slow);
+    expect(verdicts.filter((verdict) => !verdict.pass).map((verdict) => verdict.id)).toEqual([throughput]);
+    expect(verdicts.find((verdict) => verdict.id === throughput)?.missedBy).toBeCloseTo(0.5);
+    expect(renderReport(slow)).toContain('≥ 300,000 lines per second: **missed**');
+    const file = join(scratch, 'slow.json');
+    writeFileSync(file, JSON.stringify(slow));
+    const check = spawnSync(process.execPath, [join(BENCHMARKS_DIR, 'check.mjs'), file], { encoding: 'utf8' });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain(`MISSED ${throughput}: 150000.00 s, goal ≥ 300,000 lines per second (under by 50%)`);
   });
 
   it('says when a met goal is below what the A/A control resolves', () => {
@@ -193,7 +243,7 @@ describe('bench:check', () => {
     const miss = check();
     expect(miss.status).toBe(1);
     expect(miss.stdout).toContain(`MISSED ${missed}: 2.00 ×, goal ≤ 1.25× the floor (over by 60%)`);
-    writeFileSync(file, JSON.stringify(syntheticResults(() => 0)));
+    writeFileSync(file, JSON.stringify(syntheticResults(meeting)));
     expect(check().status).toBe(0);
     writeFileSync(file, JSON.stringify({ scenarios: [] }));
     const incomplete = check();
