@@ -107,7 +107,8 @@ export class BackgroundHash {
   #descriptor: number | undefined;
   #version: FileVersion | undefined;
   readonly #hash = createHash('sha256');
-  readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  // Made at the first read, in the background: nothing of the hash is allocated on the load's path.
+  #buffer: Buffer | undefined;
   #position = 0;
   /** An open or a read is in flight: its callback, not `settle`, closes the descriptor. */
   #busy = false;
@@ -174,7 +175,8 @@ export class BackgroundHash {
     const version = this.#version;
     if (descriptor === undefined || version === undefined) return;
     this.#busy = true;
-    read(descriptor, this.#buffer, 0, CHUNK_BYTES, this.#position, (error, count) => {
+    const buffer = (this.#buffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    read(descriptor, buffer, 0, CHUNK_BYTES, this.#position, (error, count) => {
       this.#busy = false;
       if (this.#settled) {
         close(descriptor, () => undefined);
@@ -190,7 +192,7 @@ export class BackgroundHash {
         });
         return;
       }
-      this.#hash.update(this.#buffer.subarray(0, count));
+      this.#hash.update(buffer.subarray(0, count));
       this.#position += count;
       this.readNext();
     });

@@ -35,11 +35,20 @@ let running: Running | undefined;
 // While the exit hooks settle what is pending, a finished file starts no background read.
 let settling = false;
 let idleWaiters: (() => void)[] = [];
+let startScheduled = false;
 
 /** Hashes the files of one call in the background; `done` runs once all have an outcome. */
 export function hashLater(files: readonly PendingFile[], done: (outcomes: readonly HashOutcome[]) => void): void {
   waiting.push({ files, done });
-  if (running === undefined && !settling) startNextJob();
+  // Started on the next turn of the event loop, not during the load call (the exit hooks settle a
+  // job still waiting as they settle one in progress).
+  if (running === undefined && !settling && !startScheduled) {
+    startScheduled = true;
+    setImmediate(() => {
+      startScheduled = false;
+      if (running === undefined && !settling) startNextJob();
+    });
+  }
 }
 
 function startNextJob(): void {
