@@ -109,6 +109,22 @@ describe('the verifier', () => {
     expect(kinds(await verifyTrail(join(directory, 'lossy.jsonl')))).toEqual(['missing-lines@3']);
   });
 
+  it('ends each run of the other sinks’ chain where the next one starts, with its checks', async () => {
+    // Two runs appended to one file (a service restarted, its stderr kept in one file).
+    const runLines = (run: string, stopped: boolean): string[] => {
+      const chainer = new LineChainer({ line: 0, head: streamSeed(run) });
+      const record = (action: string) => `${JSON.stringify({ 'event.action': action, 'mlx_audit.run': run })}\n`;
+      const texts = [record('mlx-audit.started'), line(1), line(2), ...(stopped ? [record('mlx-audit.stopped')] : [])];
+      return texts.map((text) => chainer.chainText(text).text);
+    };
+    const directory = subdirectory(root, 'two-runs');
+    writeFileSync(join(directory, 'both.jsonl'), [...runLines('d'.repeat(32), true), ...runLines('e'.repeat(32), true)].join(''));
+    expect(await verifyTrail(join(directory, 'both.jsonl'))).toMatchObject({ intact: true, streams: [{ id: 'd'.repeat(32), stopped: true }, { id: 'e'.repeat(32), stopped: true }] });
+    // The first run's end cut off (its stopped record gone): the first run did not stop.
+    writeFileSync(join(directory, 'cut.jsonl'), [...runLines('d'.repeat(32), false), ...runLines('e'.repeat(32), true)].join(''));
+    expect(kinds(await verifyTrail(join(directory, 'cut.jsonl')))).toEqual(['not-stopped@3']);
+  });
+
   it('reports what it cannot read or find as unverifiable, and bounds what it reports', async () => {
     const missing = await verifyTrail(join(root, 'nowhere'));
     expect(missing.problems).toMatchObject([{ kind: 'unreadable', class: 'unverifiable' }]);
