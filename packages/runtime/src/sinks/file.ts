@@ -104,6 +104,9 @@ class RotatingFile implements AuditSink, TrailedSink {
       throw error;
     } finally {
       this.pending.clear();
+      // The stream ended (its closed record may be on disk even if its last seal is not): what
+      // this key seals next goes on from its current epoch.
+      this.trail.settleKey();
       this.closeFile();
     }
   }
@@ -134,13 +137,16 @@ class RotatingFile implements AuditSink, TrailedSink {
     }
   }
 
-  /** Seals what no seal covers yet, once it is on disk; the key moves on once the seal is too. */
+  /**
+   * Seals what no seal covers yet. A seal by interval is written with the rest of the batch;
+   * the others (rotation, exit, close) at once. Its key moves on once it is on disk (the trail's
+   * `commit`, after a write), so a seal still waiting is written before the next is made.
+   */
   private seal(reason: SealReason): void {
     if (this.fd === undefined || !this.trail.hasUnsealedLines()) return;
-    this.flush();
-    const seal = this.trail.appendSeal(this.pending, reason);
-    this.flush();
-    this.trail.sealWritten(seal);
+    if (this.trail.sealUnwritten) this.flush();
+    this.trail.appendSeal(this.pending, reason);
+    if (reason !== 'interval') this.flush();
   }
 
   private setSealing(sealing: Sealing | undefined): void {
@@ -157,11 +163,14 @@ class RotatingFile implements AuditSink, TrailedSink {
       });
     }
     this.sealNow('close');
+    // What the previous key seals next (a later configuration, the next run) goes on from here.
+    this.trail.settleKey();
     this.trail.sealing = sealing;
   }
 
   private finish(): void {
     this.sealNow('exit');
+    this.trail.settleKey();
     this.trail.finish();
   }
 

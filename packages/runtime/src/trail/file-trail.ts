@@ -23,9 +23,15 @@ export class FileTrail {
   #openings = 0;
   #committedOpenings = 0;
   #sealing: Sealing | undefined;
-  // The last line a written seal covers, and the line of that seal itself (which the next seal covers).
+  // The last line a seal covers, and the line of that seal itself (which the next seal covers): as
+  // appended, and as on disk.
   #sealedThrough = 0;
   #lastSealLine = 0;
+  #committedSeals = { sealedThrough: 0, lastSealLine: 0 };
+  // A seal appended but not on disk yet, and the key state that made it: the key moves on once
+  // the seal is written (`commit`), and a seal lost to a failed write is made again, over more
+  // lines, with the same key.
+  #unwrittenSeal: { readonly seal: Seal; readonly state: SealState } | undefined;
   #finished = false;
 
   constructor() {
@@ -88,46 +94,68 @@ export class FileTrail {
 
   /** Whether a seal is due by its interval. */
   sealDue(): boolean {
-    return this.#sealing !== undefined && this.#chain.position.line - this.#sealedThrough >= this.#sealing.everyLines;
+    return this.#sealing !== undefined && this.#chain.line - this.#sealedThrough >= this.#sealing.everyLines;
   }
 
   /** Whether lines that no seal covers were written (a seal itself needs none). */
   hasUnsealedLines(): boolean {
-    const { line } = this.#chain.position;
+    const line = this.#chain.line;
     return this.#sealing !== undefined && line > this.#sealedThrough && line !== this.#lastSealLine;
+  }
+
+  /** Whether a seal waits to be written: the next seal needs the key it moves on to, so the sink writes first. */
+  get sealUnwritten(): boolean {
+    return this.#unwrittenSeal !== undefined;
   }
 
   /**
    * Appends a seal of every line since the last one, under the current epoch's key. The key
-   * moves on only once the seal is on disk (`sealWritten`): a seal lost to a failed write is made
-   * again, over more lines, with the same key.
+   * moves on once the seal is on disk (`commit`), not before: a seal lost to a failed write is
+   * made again, over more lines, with the same key.
    */
   appendSeal(target: LineBuffer, reason: SealReason): Seal {
     const sealing = this.#sealing;
     if (sealing === undefined) throw new Error('no seal key');
+    if (this.#unwrittenSeal !== undefined) throw new Error('the previous seal is not written yet');
     const { line, head } = this.#chain.position;
     const range = { stream: this.stream, epoch: sealing.state.epoch, from: this.#sealedThrough + 1, to: line, head };
     const seal: Seal = { ...range, keyId: sealing.state.keyId, mac: sealing.state.mac(range), reason };
     this.#chain.appendText(sealLine(seal), target);
+    this.#sealedThrough = seal.to;
+    this.#lastSealLine = seal.to + 1;
+    this.#unwrittenSeal = { seal, state: sealing.state };
     return seal;
   }
 
-  /** The seal is on disk: its lines are sealed, and its key is destroyed. */
-  sealWritten(seal: Seal): void {
-    this.#sealedThrough = seal.to;
-    this.#lastSealLine = seal.to + 1;
-    this.#sealing?.state.evolve();
+  /**
+   * The stream stops here for this key (the process stops, the sink closes, another key takes
+   * over): the state file gets the current epoch's key, so that what seals next goes on from it.
+   */
+  settleKey(): void {
+    this.#sealing?.state.settle();
   }
 
-  /** What was appended is on disk. */
+  /**
+   * What was appended is on disk. A seal among it destroys its key: the state moves on to the
+   * next epoch (the state file kept ahead while the stream goes on, at the current epoch when it
+   * stops; see SealState).
+   */
   commit(): void {
     this.#committed = this.#chain.position;
     this.#committedOpenings = this.#openings;
+    this.#committedSeals = { sealedThrough: this.#sealedThrough, lastSealLine: this.#lastSealLine };
+    const unwritten = this.#unwrittenSeal;
+    if (unwritten === undefined) return;
+    this.#unwrittenSeal = undefined;
+    if (unwritten.seal.reason === 'interval' || unwritten.seal.reason === 'rotation') unwritten.state.advance();
+    else unwritten.state.evolve();
   }
 
   /** What was appended was not written: back to what is on disk. */
   rollback(): void {
     this.#chain.moveTo(this.#committed);
     this.#openings = this.#committedOpenings;
+    ({ sealedThrough: this.#sealedThrough, lastSealLine: this.#lastSealLine } = this.#committedSeals);
+    this.#unwrittenSeal = undefined;
   }
 }

@@ -8,9 +8,14 @@ import { evolveKey, isHex, keyIdOf, sealMac, type SealedRange } from './format.j
 
 // Seal keys (README, "Tamper evidence"). `createSealKeys` makes two files from one random key K0:
 // the initial key, which the verifier needs and which belongs off the host, and the host's state
-// file, which holds the key of the current epoch. Each seal uses the current key, then the key
-// moves on one way, K(e+1) = HMAC(K(e), "mlx-audit-evolve-v1"), the old one is zeroed and the state
-// file rewritten atomically: whoever takes the host later holds no key of an earlier epoch.
+// file, which holds a key of the current epoch or a later one. Each seal uses the current key,
+// then the key moves on one way, K(e+1) = HMAC(K(e), "mlx-audit-evolve-v1"), and the old one is
+// zeroed: whoever takes the host later holds no key of an earlier epoch. The state file is
+// rewritten atomically (a new file renamed over it), which costs about a millisecond with a
+// journal, more than the seal: while a stream goes on it holds the key FILE_LEAD_EPOCHS epochs
+// ahead, rewritten when the current epoch reaches it, and when the stream stops (the process
+// stops, the sink closes, another key takes over) the key of the current epoch, where the next
+// stream goes on from.
 
 const FORMAT = 'mlx-audit-seal-key';
 /** How every key file begins (`keyFileText`): the verifier's directory listing leaves such files out. */
@@ -22,6 +27,13 @@ const NO_FOLLOW = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW;
 const GROUP_OR_OTHERS = 0o077;
 const WRITABLE_BY_OTHERS = 0o022;
+/**
+ * How far ahead of the current epoch `advance` writes the state file's key: the file is rewritten
+ * once per that many seals. A later key gives no earlier one, so the file is as safe to hold as
+ * the current key; after a crash the next run starts from it, and `verify` accepts the epochs a
+ * run that did not stop leaves unused.
+ */
+export const FILE_LEAD_EPOCHS = 256;
 
 /** A key as a key file holds it: the id of the initial key it comes from, its epoch, the key. */
 export interface SealKey {
@@ -82,6 +94,8 @@ export class SealState {
   readonly keyId: string;
   #epoch: number;
   #key: Buffer;
+  // The epoch of the key the file holds, as this process last wrote (or read) it.
+  #fileEpoch: number;
   // False once the file could not be kept up to date (another process changed it).
   #fileCurrent = true;
   // The file as this process last wrote (or read) it: inode, size and modification time.
@@ -93,6 +107,7 @@ export class SealState {
   ) {
     this.keyId = key.keyId;
     this.#epoch = key.epoch;
+    this.#fileEpoch = key.epoch;
     this.#key = Buffer.from(key.key);
     key.key.fill(0);
     this.#version = fileVersion(path);
@@ -109,44 +124,101 @@ export class SealState {
   }
 
   /**
-   * Moves to the next epoch once a seal is written: the next key replaces the current one in
-   * memory (zeroed) and in the state file (rewritten through a new file renamed over it). Should
-   * the file stay behind, the operator is told: its key could forge seals from its epoch on.
+   * Moves to the next epoch once a seal is written, and writes its key to the state file: the
+   * next key replaces the current one in memory (zeroed) and in the file (rewritten through a new
+   * file renamed over it). Should the file stay behind, the operator is told: its key could forge
+   * seals from its epoch on.
    */
   evolve(): void {
+    this.moveOn();
+    this.writeFile(this.#epoch);
+  }
+
+  /**
+   * Moves to the next epoch once a seal is written, as `evolve`, while the stream goes on: the
+   * file is rewritten only when the epoch reaches the key it holds, with the key FILE_LEAD_EPOCHS
+   * epochs ahead. It never holds an earlier key than the one in memory.
+   */
+  advance(): void {
+    this.moveOn();
+    if (this.#fileEpoch <= this.#epoch) this.writeFile(this.#epoch + FILE_LEAD_EPOCHS);
+    else this.checkFile();
+  }
+
+  /** The stream stops: the file gets the current epoch's key, where the next stream goes on from. */
+  settle(): void {
+    if (this.#fileEpoch !== this.#epoch) this.writeFile(this.#epoch);
+  }
+
+  private moveOn(): void {
     const next = evolveKey(this.#key);
     this.#key.fill(0);
     this.#key = next;
-    const previousEpoch = this.#epoch;
     this.#epoch++;
-    if (this.#fileCurrent) this.persist(previousEpoch);
   }
 
-  private persist(previousEpoch: number): void {
+  /** Writes the key of `epoch` (the current one or a later one) to the file, replacing it. */
+  private writeFile(epoch: number): void {
+    if (!this.#fileCurrent) return;
     try {
-      // Another process sealing with the same file would interleave epochs: each trail needs its own key pair.
-      if (fileVersion(this.path) !== this.#version) {
-        this.#fileCurrent = false;
-        reportToOperator(
-          `the seal state file ${this.path} was changed by someone else since this process wrote its epoch ${previousEpoch}: another process may use it, and each file sink needs its own key pair. This process keeps its key in memory only`,
-        );
-        return;
-      }
-      const temporary = join(dirname(this.path), `.${basename(this.path)}.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`);
-      writeNewFile(temporary, keyFileText('state', { keyId: this.keyId, epoch: this.#epoch, key: this.#key }));
+      if (this.changedByOthers()) return;
+      const key = this.keyAhead(epoch - this.#epoch);
       try {
-        renameSync(temporary, this.path);
-      } catch (error) {
-        unlinkSync(temporary);
-        throw error;
+        replaceFile(this.path, keyFileText('state', { keyId: this.keyId, epoch, key }));
+      } finally {
+        if (key !== this.#key) key.fill(0);
       }
+      this.#fileEpoch = epoch;
       this.#version = fileVersion(this.path);
     } catch (error) {
       reportOnce(
         `seal-state:${this.path}`,
-        `the seal state file ${this.path} could not be updated (${describeThrown(error)}); the key moves on in memory, but the file still holds an older key, from which seals of its epoch on can be forged: fix the file and restart`,
+        `the seal state file ${this.path} could not be updated (${describeThrown(error)}); the key moves on in memory, but the file still holds ${this.#fileEpoch <= this.#epoch ? 'an older key, from which seals of its epoch on can be forged' : 'the key of a later epoch, from which the next run would seal, leaving out epochs that verify expects'}: fix the file and restart`,
       );
     }
+  }
+
+  /** Between rewrites: another process that uses the file is found at the next seal all the same. */
+  private checkFile(): void {
+    if (!this.#fileCurrent) return;
+    try {
+      this.changedByOthers();
+    } catch (error) {
+      reportOnce(`seal-state:${this.path}`, `the seal state file ${this.path} cannot be read (${describeThrown(error)}); the key moves on in memory: fix the file and restart`);
+    }
+  }
+
+  /** Another process sealing with the same file would interleave epochs: each trail needs its own key pair. */
+  private changedByOthers(): boolean {
+    if (fileVersion(this.path) === this.#version) return false;
+    this.#fileCurrent = false;
+    reportToOperator(
+      `the seal state file ${this.path} was changed by someone else since this process wrote its epoch ${this.#fileEpoch}: another process may use it, and each file sink needs its own key pair. This process keeps its key in memory only`,
+    );
+    return true;
+  }
+
+  /** The key `epochs` epochs after the current one: the current key itself for 0, otherwise a copy the caller zeroes. */
+  private keyAhead(epochs: number): Buffer {
+    let key = this.#key;
+    for (let index = 0; index < epochs; index++) {
+      const next = evolveKey(key);
+      if (key !== this.#key) key.fill(0);
+      key = next;
+    }
+    return key;
+  }
+}
+
+/** Replaces a file atomically: a new file (mode 0600) renamed over it. */
+function replaceFile(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`);
+  writeNewFile(temporary, text);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw error;
   }
 }
 

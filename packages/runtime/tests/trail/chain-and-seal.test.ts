@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink } from '../../src/sinks/file.js';
@@ -7,9 +9,9 @@ import { LineBuffer } from '../../src/sinks/line-buffer.js';
 import { LineChainer } from '../../src/trail/chain.js';
 import { TRAIL_CONTROL, type TrailedSink } from '../../src/trail/control.js';
 import { evolveKey, keyIdOf, sealMac, sealMessage, streamSeed } from '../../src/trail/format.js';
-import { createSealKeys, loadSealState, readSealKeyFile } from '../../src/trail/seal-key.js';
+import { createSealKeys, FILE_LEAD_EPOCHS, loadSealState, readSealKeyFile } from '../../src/trail/seal-key.js';
 import { verifyTrail } from '../../src/trail/verify.js';
-import { fieldsOf, linesOf, privateDirectory, remove, subdirectory } from './support.js';
+import { fieldsOf, keyOfEpoch, linesOf, privateDirectory, remove, subdirectory } from './support.js';
 
 // The chain, the seals and the key's evolution, each computed here again from the format the
 // README gives, with node:crypto alone.
@@ -68,6 +70,32 @@ describe('the chain', () => {
     expect(out.contents().toString('utf8')).toBe(expected);
     expect(bytes.position).toEqual(text.position);
     expect(bytes.position.line).toBe(44);
+  });
+
+  it('gives the same lines from bytes and from text where the line number gains a digit, for long lines, and after moving back', () => {
+    for (const first of [0, 8, 98, 999_998, 2 ** 40 - 2]) {
+      const start = { line: first, head: sha256(String(first)) };
+      const bytes = new LineChainer(start);
+      const text = new LineChainer(start);
+      const out = new LineBuffer();
+      const expected: string[] = [];
+      const lines = ['{"a":1}\n', `{"long":"${'x'.repeat(5000)}"}\n`, '{"b":"\u00e9"}\n', `{"c":"${'y'.repeat(4020)}"}\n`];
+      for (const line of lines) {
+        const encoded = Buffer.from(line);
+        bytes.appendLine(encoded, 0, encoded.length, out);
+        expected.push(text.chainText(line).text);
+      }
+      expect(out.contents().toString('utf8')).toBe(expected.join(''));
+      expect(bytes.position).toEqual(text.position);
+      // Back to where a failed write left the chain: the same numbers and hashes again.
+      bytes.moveTo(start);
+      const again = new LineBuffer();
+      for (const line of lines.slice(0, 2)) {
+        const encoded = Buffer.from(line);
+        bytes.appendLine(encoded, 0, encoded.length, again);
+      }
+      expect(again.contents().toString('utf8')).toBe(expected.slice(0, 2).join(''));
+    }
   });
 
   it('chains a line that already carries a chain from its own content, and keeps a line that is not an object as a message', () => {
@@ -137,6 +165,44 @@ describe('seals and keys', () => {
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
   });
 
+  it('keep the state file ahead of the key while a stream goes on, rewritten once per FILE_LEAD_EPOCHS epochs, and at the current epoch once it stops', () => {
+    const directory = subdirectory(root, 'ahead');
+    const initialKeyFile = join(directory, 'initial.key');
+    const stateFile = join(directory, 'state.key');
+    createSealKeys({ initialKeyFile, stateFile });
+    const initial = readSealKeyFile(initialKeyFile);
+    const keys = [initial.key];
+    for (let epoch = 1; epoch <= 3 * FILE_LEAD_EPOCHS + 1; epoch++) keys.push(evolveKey(keys[epoch - 1] ?? Buffer.alloc(0)));
+    const keyOf = (epoch: number) => (keys[epoch] ?? Buffer.alloc(0)).toString('hex');
+    const onDisk = () => JSON.parse(readFileSync(stateFile, 'utf8')) as { role: string; epoch: number; key: string };
+    const state = loadSealState(stateFile);
+    const written = new Set<number>();
+    const range = { stream: 'e'.repeat(32), from: 1, to: 5, head: 'f'.repeat(64) };
+    for (let epoch = 1; epoch <= 2 * FILE_LEAD_EPOCHS + 1; epoch++) {
+      state.advance();
+      expect(state.epoch).toBe(epoch);
+      expect(state.mac({ ...range, epoch })).toBe(sealMac(keys[epoch] ?? Buffer.alloc(0), { ...range, epoch }));
+      // Never a key of an earlier epoch than the one in memory: a later one, which gives no earlier one.
+      const file = onDisk();
+      expect(file.epoch).toBeGreaterThan(epoch);
+      expect(file.epoch).toBeLessThanOrEqual(epoch + FILE_LEAD_EPOCHS);
+      expect(file).toMatchObject({ role: 'state', key: keyOf(file.epoch) });
+      written.add(file.epoch);
+    }
+    // Rewritten when the epoch reached the key the file held: three times in 129 epochs.
+    expect([...written]).toEqual([1 + FILE_LEAD_EPOCHS, 1 + 2 * FILE_LEAD_EPOCHS, 1 + 3 * FILE_LEAD_EPOCHS]);
+    // The stream stops: the file gets the current key, where the next run goes on from.
+    state.settle();
+    expect(onDisk()).toMatchObject({ epoch: state.epoch, key: keyOf(state.epoch) });
+    expect(readSealKeyFile(stateFile).epoch).toBe(2 * FILE_LEAD_EPOCHS + 1);
+    state.settle();
+    expect(onDisk().epoch).toBe(state.epoch);
+    // evolve() writes the key it moves on to at once.
+    state.evolve();
+    expect(onDisk()).toMatchObject({ epoch: 2 * FILE_LEAD_EPOCHS + 2, key: keyOf(2 * FILE_LEAD_EPOCHS + 2) });
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+  });
+
   it('refuses a state file others may read, a link, a damaged file, the initial key, and a directory others can write', () => {
     const directory = subdirectory(root, 'refused');
     const { initialKeyFile, stateFile } = { initialKeyFile: join(directory, 'initial.key'), stateFile: join(directory, 'state.key') };
@@ -189,5 +255,60 @@ describe('a sealed file sink', () => {
     // Without the old key, the seals made with it cannot be checked.
     const withB = await verifyTrail(directory, { keys: [readSealKeyFile(join(keys, 'b.initial'))] });
     expect(withB.problems.map((problem) => problem.kind)).toEqual(['seal-key']);
+  });
+
+  it('moves the key on once a seal is on disk: a batch the disk cannot take is sealed again with the same key', async () => {
+    // A real full disk: a tmpfs mounted for the test (root is required, as in CI).
+    const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-sealed-enospc-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    const keys = subdirectory(root, 'enospc-keys');
+    createSealKeys({ initialKeyFile: join(keys, 'initial.key'), stateFile: join(keys, 'state.key') });
+    const state = loadSealState(join(keys, 'state.key'));
+    let sink: (ReturnType<typeof fileSink> & TrailedSink) | undefined;
+    try {
+      const filler = join(mountPoint, 'filler');
+      writeFileSync(filler, Buffer.alloc(16 * 1024));
+      const path = join(mountPoint, 'audit.jsonl');
+      sink = fileSink({ path }) as ReturnType<typeof fileSink> & TrailedSink;
+      sink[TRAIL_CONTROL].setSealing({ state, everyLines: 10 });
+      const line = (index: number) => `${JSON.stringify({ index, padding: 'x'.repeat(200) })}\n`;
+      let next = 0;
+      let failure: unknown;
+      while (failure === undefined && next < 10_000) {
+        try {
+          // 25 lines a batch: the seals of its interval go with it, in its write.
+          sink.write(batch(Array.from({ length: 25 }, (_, index) => line(next + index))));
+        } catch (error) {
+          failure = error;
+        }
+        next += 25;
+      }
+      expect((failure as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC');
+      // The seals of the batch that did not fit are not on disk, and their keys were not used up.
+      const seals = () => linesOf(path).map(fieldsOf).filter((fields) => fields['event.action'] === 'mlx-audit.seal');
+      expect(seals().length).toBeGreaterThan(0);
+      expect(state.epoch).toBe(seals().length);
+      // While the stream goes on, the state file holds a key ahead of the one in memory, never behind.
+      expect(readSealKeyFile(join(keys, 'state.key')).epoch).toBeGreaterThan(state.epoch);
+      rmSync(filler);
+      sink.write(batch([line(next)]));
+      sink.close?.();
+      const written = seals();
+      expect(written.map((fields) => fields['trail.seal.epoch'])).toEqual(written.map((_, index) => index));
+      expect(state.epoch).toBe(written.length);
+      const result = await verifyTrail(path, { keys: [readSealKeyFile(join(keys, 'initial.key'))] });
+      expect(result.problems).toEqual([]);
+      expect(result).toMatchObject({ intact: true, sealing: 'verified' });
+      // The sink closed: the state file holds the key the next seal uses.
+      expect(readSealKeyFile(join(keys, 'state.key'))).toMatchObject({ epoch: state.epoch, key: keyOfEpoch(readSealKeyFile(join(keys, 'initial.key')).key, state.epoch) });
+    } finally {
+      try {
+        sink?.close?.();
+      } catch {
+        // Closed already, or the disk is still full: the mount goes either way.
+      }
+      execFileSync('umount', ['-l', mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
   });
 });
