@@ -12,3 +12,8 @@ export function usageError(command: Pick<Command, 'name' | 'usage'>, message: st
   process.stderr.write(`mlx-audit ${command.name}: ${message}\n\nUsage: ${command.usage}\n`);
   return 2;
 }
+
+/** An error's first sentence: what `parseArgs` or a key file's check says, without its advice. */
+export function firstSentence(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('. ')[0] ?? 'invalid arguments';
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createSealKeys } from '@mlx-audit/runtime/trail';
-import { usageError, type Command } from './command.js';
+import { firstSentence, usageError, type Command } from './command.js';
 
 // `mlx-audit keygen`: the two files of a seal key (the runtime's README, "Tamper evidence").
 
@@ -16,7 +16,7 @@ export const keygenCommand: Command = {
     try {
       values = parseArgs({ args: [...argv], options: { 'initial-key': { type: 'string' }, 'state-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
     } catch (error) {
-      return usageError(this, (error instanceof Error ? error.message : String(error)).split('. ')[0] ?? 'invalid arguments');
+      return usageError(this, firstSentence(error));
     }
     if (values.help === true) {
       process.stdout.write(`Usage: ${USAGE}\n`);

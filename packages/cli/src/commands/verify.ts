@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PROBLEM_KINDS, readSealKeyFile, verifyTrail, type SealKey, type TrailVerification } from '@mlx-audit/runtime/trail';
-import { usageError, type Command } from './command.js';
+import { firstSentence, usageError, type Command } from './command.js';
 
 // `mlx-audit verify`: whether a trail is what the runtime wrote, complete and unaltered. The
 // engine is the runtime's (`@mlx-audit/runtime/trail`), which wrote the chain and the seals; this
@@ -64,8 +64,4 @@ function forPeople(result: TrailVerification): string {
   const summary = `${result.intact ? 'intact' : 'NOT INTACT'}: ${result.lines} lines in ${result.files.length} files, ${result.streams.length} streams, ${sealing}`;
   for (const skipped of result.skipped) lines.push(`(skipped ${skipped.file}: ${skipped.reason})`);
   return `${[...lines, summary].join('\n')}\n`;
-}
-
-function firstSentence(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('. ')[0] ?? 'invalid arguments';
 }
