@@ -59,13 +59,17 @@ export function recordEnvelope(head: RecordHead): EventDraft {
   };
 }
 
-function envelope(action: string): EventDraft {
-  return recordEnvelope({ action, category: 'file', type: 'info' });
+/**
+ * A file record's line: its envelope with `fields` assigned after it. Assigned, not spread: an
+ * object spread with these dotted keys costs V8 about 12 µs, and a seal record is made every
+ * `everyLines` lines (BENCHMARKS.md, the trail section).
+ */
+function recordLine(action: string, fields: EventDraft): string {
+  return toJsonLine(Object.assign(recordEnvelope({ action, category: 'file', type: 'info' }), fields));
 }
 
 export function fileOpenedLine(opened: OpenedFile): string {
-  return toJsonLine({
-    ...envelope(TRAIL_ACTIONS.fileOpened),
+  return recordLine(TRAIL_ACTIONS.fileOpened, {
     'mlx_audit.run': opened.run,
     'trail.stream': opened.stream,
     'trail.file.index': opened.index,
@@ -94,8 +98,7 @@ export interface Seal {
 }
 
 export function sealLine(seal: Seal): string {
-  return toJsonLine({
-    ...envelope(TRAIL_ACTIONS.seal),
+  return recordLine(TRAIL_ACTIONS.seal, {
     'trail.stream': seal.stream,
     'trail.seal.key_id': seal.keyId,
     'trail.seal.epoch': seal.epoch,
@@ -109,5 +112,5 @@ export function sealLine(seal: Seal): string {
 
 /** The last record of a stream whose sink a new configuration dropped: its end was meant. */
 export function fileClosedLine(stream: string): string {
-  return toJsonLine({ ...envelope(TRAIL_ACTIONS.fileClosed), 'trail.stream': stream });
+  return recordLine(TRAIL_ACTIONS.fileClosed, { 'trail.stream': stream });
 }

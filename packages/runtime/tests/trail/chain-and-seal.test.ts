@@ -3,12 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink } from '../../src/sinks/file.js';
 import { LineBuffer } from '../../src/sinks/line-buffer.js';
 import { LineChainer } from '../../src/trail/chain.js';
 import { TRAIL_CONTROL, type TrailedSink } from '../../src/trail/control.js';
-import { evolveKey, keyIdOf, sealMac, sealMessage, streamSeed } from '../../src/trail/format.js';
+import { evolveKey, hmacSha256, keyIdOf, sealMac, sealMessage, streamSeed } from '../../src/trail/format.js';
 import { createSealKeys, FILE_LEAD_EPOCHS, loadSealState, readSealKeyFile } from '../../src/trail/seal-key.js';
 import { verifyTrail } from '../../src/trail/verify.js';
 import { fieldsOf, keyOfEpoch, linesOf, privateDirectory, remove, subdirectory } from './support.js';
@@ -114,6 +115,22 @@ describe('the chain', () => {
 });
 
 describe('seals and keys', () => {
+  it('are HMAC-SHA256: the one-shot construction equals createHmac for any key and message, and leaves the key as it was', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 100 })), (key, message) => {
+        const before = Buffer.from(key);
+        expect(hmacSha256(key, message)).toEqual(createHmac('sha256', key).update(message).digest());
+        expect(Buffer.from(key)).toEqual(before);
+      }),
+      { numRuns: 500 },
+    );
+    // Keys of a block's length and either side of it: used as they are up to 64 bytes, hashed first beyond.
+    for (const length of [0, 63, 64, 65, 128]) {
+      const key = Buffer.alloc(length, 0xa5);
+      expect(hmacSha256(key, 'm')).toEqual(createHmac('sha256', key).update('m').digest());
+    }
+  });
+
   it('evolve one way per epoch, are named by an id that reveals nothing, and bind the stream, epoch, range and head', () => {
     const k0 = Buffer.alloc(32, 7);
     const k1 = evolveKey(k0);
