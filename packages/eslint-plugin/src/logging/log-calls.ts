@@ -1,3 +1,4 @@
+import { remember, type CatalogueMatcher } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import type { ProgramServices } from '../program/services.js';
 import { ReachSearch } from '../program/reach-search.js';
@@ -10,6 +11,7 @@ import { sinkOfCall, type Sink, type SinkSpecifier } from './sinks.js';
  */
 export class LogCalls {
   private readonly reach: ReachSearch;
+  private readonly sinks: WeakMap<TS.CallExpression, Sink | null>;
 
   constructor(
     private readonly services: Pick<ProgramServices, 'ts' | 'checker' | 'matcher'>,
@@ -23,12 +25,13 @@ export class LogCalls {
     private readonly stdoutIsLog = true,
   ) {
     this.reach = this.search((node) => this.isLogCall(node));
+    this.sinks = sinkAnswers(services.matcher, configured);
   }
 
   /** The log call a call is: a logger's method, `console`, process output, or a configured sink. */
   sinkOf(call: TS.CallExpression): Sink | undefined {
     const { ts, checker, matcher } = this.services;
-    const sink = sinkOfCall(ts, checker, matcher, this.configured, call);
+    const sink = remember(this.sinks, call, () => sinkOfCall(ts, checker, matcher, this.configured, call));
     return sink?.programOutput === true && !this.stdoutIsLog ? undefined : sink;
   }
 
@@ -45,4 +48,16 @@ export class LogCalls {
   search(test: (node: TS.Node) => boolean): ReachSearch {
     return new ReachSearch(this.services.ts, this.services.checker, test, HELPER_DEPTH);
   }
+}
+
+const answersByMatcher = new WeakMap<CatalogueMatcher, Map<string, WeakMap<TS.CallExpression, Sink | null> | null> | null>();
+
+/**
+ * What each call logs, kept per program (its matcher) and configured sinks: both taint engines
+ * and the other rules ask it of the same calls, and the analyses revisit calls (loop bodies,
+ * summaries, class members), 5–6 asks per call in all.
+ */
+function sinkAnswers(matcher: CatalogueMatcher, configured: readonly SinkSpecifier[]): WeakMap<TS.CallExpression, Sink | null> {
+  const byConfiguration = remember(answersByMatcher, matcher, () => new Map<string, WeakMap<TS.CallExpression, Sink | null> | null>());
+  return remember(byConfiguration, JSON.stringify(configured), () => new WeakMap<TS.CallExpression, Sink | null>());
 }

@@ -1,7 +1,9 @@
-import { targetSymbol } from '@mlx-audit/catalogue';
+import { remember, targetSymbol } from '@mlx-audit/catalogue';
 import type * as TS from 'typescript';
 import { isFunctionLike, type FunctionLike } from '../util/syntax.js';
 import { calledDeclaration } from './called-declaration.js';
+
+const byChecker = new WeakMap<TS.TypeChecker, WeakMap<TS.Node, FunctionLike | null> | null>();
 
 /**
  * The body of the function a call runs, when the program has it: a declaration in a project
@@ -9,6 +11,12 @@ import { calledDeclaration } from './called-declaration.js';
  * functions: the data flow, and the searches for a log call or a throw behind a helper.
  */
 export function calleeBody(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
+  // Every analysis asks it of every call, and the taint analyses of the same calls again (about five asks a call).
+  const cache = remember(byChecker, checker, () => new WeakMap<TS.Node, FunctionLike | null>());
+  return remember(cache, call, () => findCalleeBody(ts, checker, call));
+}
+
+function findCalleeBody(ts: typeof TS, checker: TS.TypeChecker, call: TS.CallExpression | TS.NewExpression): FunctionLike | undefined {
   const declaration = calledDeclaration(ts, checker, call);
   if (declaration === undefined) return undefined;
   const body = isFunctionLike(ts, declaration) && declaration.body !== undefined ? declaration : implementationOf(ts, checker, call);

@@ -1,4 +1,4 @@
-import { isPathModule, workspacePackageOfFile, type CatalogueMatcher, type JsonSchema } from '@mlx-audit/catalogue';
+import { isPathModule, remember, workspacePackageOfFile, type CatalogueMatcher, type JsonSchema } from '@mlx-audit/catalogue';
 import { isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
 
@@ -65,9 +65,22 @@ function moduleKeyOf(ts: typeof TS, matcher: CatalogueMatcher, declaration: TS.N
   return matcher.moduleKeyOfFile(declaration.getSourceFile().fileName);
 }
 
-/** Whether a declaration is one of the functions `specifiers` name. */
+const configuredAnswers = new WeakMap<CatalogueMatcher, WeakMap<readonly FunctionSpecifier[], WeakMap<TS.Declaration, boolean> | null> | null>();
+
+/**
+ * Whether a declaration is one of the functions `specifiers` name. Kept per matcher, list and
+ * declaration: the taint analyses ask it of every call they evaluate, for two lists.
+ */
 export function isConfigured(ts: typeof TS, matcher: CatalogueMatcher, declaration: TS.Declaration, specifiers: readonly FunctionSpecifier[]): boolean {
-  return specifiers.some((specifier) => matchesSpecifier(ts, matcher, declaration, specifier));
+  if (specifiers.length === 0) return false;
+  const byList = remember(configuredAnswers, matcher, () => new WeakMap<readonly FunctionSpecifier[], WeakMap<TS.Declaration, boolean> | null>());
+  const answers = remember(byList, specifiers, () => new WeakMap<TS.Declaration, boolean>());
+  let answer = answers.get(declaration);
+  if (answer === undefined) {
+    answer = specifiers.some((specifier) => matchesSpecifier(ts, matcher, declaration, specifier));
+    answers.set(declaration, answer);
+  }
+  return answer;
 }
 
 /** Whether a call's receiver is of a type a specifier names, and the method is one it lists. */

@@ -28,6 +28,7 @@ export const REQUEST_METADATA = new Set(['method', 'httpVersion', 'httpVersionMa
 export class TypeFacts {
   private readonly tensorCache = new WeakMap<TS.Type, boolean>();
   private readonly secretCache = new WeakMap<TS.Type, string | null>();
+  private readonly requestCache = new WeakMap<TS.Type, boolean>();
 
   constructor(
     private readonly ts: typeof TS,
@@ -84,6 +85,12 @@ export class TypeFacts {
 
   /** The type is remote data: an HTTP request of Node, Express, Fastify or Koa, or a WebSocket message. */
   isRequest(type: TS.Type): boolean {
+    let answer = this.requestCache.get(type);
+    if (answer === undefined) this.requestCache.set(type, (answer = this.computeIsRequest(type)));
+    return answer;
+  }
+
+  private computeIsRequest(type: TS.Type): boolean {
     // A union's alias (ws's `RawData`) names the whole; its parts are plain Buffers.
     const parts = type.isUnion() ? [type, ...type.types] : [type];
     return parts.some((part) => {

@@ -29,7 +29,14 @@ const engines = new WeakMap<TS.Program, Map<string, TaintEngine | null> | null>(
  * shared services (`ts` is the TypeScript the program was made with).
  */
 export function getTaintEngine(ts: typeof TS, program: TS.Program, options: TaintOptions, policy?: TaintPolicy): TaintEngine {
-  const resolved = resolveTaintOptions(options, policy);
-  const byOptions = remember(engines, program, () => new Map<string, TaintEngine | null>());
-  return remember(byOptions, resolved.key, () => new TaintEngine(programServices(program, options, ts), resolved));
+  // Asked once per rule and linted file: the options as given find the engine without resolving them again.
+  const given = JSON.stringify([policy?.name, ...(policy?.kinds ?? []), options]);
+  const byGiven = remember(enginesByGivenOptions, program, () => new Map<string, TaintEngine | null>());
+  return remember(byGiven, given, () => {
+    const resolved = resolveTaintOptions(options, policy);
+    const byOptions = remember(engines, program, () => new Map<string, TaintEngine | null>());
+    return remember(byOptions, resolved.key, () => new TaintEngine(programServices(program, options, ts), resolved));
+  });
 }
+
+const enginesByGivenOptions = new WeakMap<TS.Program, Map<string, TaintEngine | null> | null>();

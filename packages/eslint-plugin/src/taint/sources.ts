@@ -8,6 +8,24 @@ import { deepTaint, type Value } from './value.js';
 // What makes a value tainted by itself, whatever flowed into it: its name, its type, being
 // `process.env`, or a tensor turned into text.
 
+type NodeAnswers = WeakMap<AnalysisContext, WeakMap<TS.Node, Taint>>;
+const typeAnswers: NodeAnswers = new WeakMap();
+const typeAnswersBySymbol: NodeAnswers = new WeakMap();
+const flowTypeAnswers: NodeAnswers = new WeakMap();
+
+/**
+ * An answer kept per analysis and node: a node's type labels do not change, and the analysis
+ * evaluates most expressions twice or more (loop bodies, class members, summaries and the
+ * walk of the file that holds them), making new labels each time.
+ */
+function keptPerNode(answers: NodeAnswers, context: AnalysisContext, node: TS.Node, compute: () => Taint): Taint {
+  let byNode = answers.get(context);
+  if (byNode === undefined) answers.set(context, (byNode = new WeakMap()));
+  let taint = byNode.get(node);
+  if (taint === undefined) byNode.set(node, (taint = compute()));
+  return taint;
+}
+
 /**
  * A secret by its name (a string or object; `apiKeyLength: number` is not one), traced to
  * where the name is declared when it is a variable.
@@ -33,6 +51,10 @@ export function declaredName(context: AnalysisContext, node: TS.PropertyAccessEx
  */
 export function flowTypeLabels(context: AnalysisContext, node: TS.Expression): Taint {
   if (!context.wants('tensor')) return CLEAN;
+  return keptPerNode(flowTypeAnswers, context, node, () => computeFlowTypeLabels(context, node));
+}
+
+function computeFlowTypeLabels(context: AnalysisContext, node: TS.Expression): Taint {
   const type = context.checker.getTypeAtLocation(node);
   const matcher = context.matcher;
   const isTensor = (candidate: TS.Type): boolean => matcher.mlxIdOfType(candidate) === 'core.array';
@@ -47,6 +69,12 @@ export function flowTypeLabels(context: AnalysisContext, node: TS.Expression): T
 
 /** What the type says: a tensor, an HTTP request, an object carrying a secret field. */
 export function typeLabels(context: AnalysisContext, node: TS.Expression, symbol?: TS.Symbol): Taint {
+  // A variable's symbol lets its declared type stand for the narrowed one: answers with and without
+  // it are kept apart. Where it is given, it is the checker's symbol of `node`: the node decides.
+  return keptPerNode(symbol === undefined ? typeAnswers : typeAnswersBySymbol, context, node, () => computeTypeLabels(context, node, symbol));
+}
+
+function computeTypeLabels(context: AnalysisContext, node: TS.Expression, symbol: TS.Symbol | undefined): Taint {
   const type = referenceType(context, node, symbol);
   const facts = context.types;
   const labels: Label[] = [];
