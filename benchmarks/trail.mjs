@@ -98,37 +98,39 @@ function chainAndSeals(settings, notes) {
     samples.both.push(µs(result.chainAndSealsNs));
   }
 
-  // End to end: the runtime-sink driver's forward events, without and with a seal key, in alternating order.
+  // The goal, end to end: the runtime-sink driver's forward events into the file sink as
+  // configured (chain and seals on the writer thread) against the file sink before the trail
+  // (no chain, no seal, written on the application's thread), and unsealed, in rotating order.
   const sinkKeys = sealKeys('sink-keys');
-  /** @type {number[]} */
-  const unsealed = [];
-  /** @type {number[]} */
-  const sealed = [];
+  const VARIANTS = /** @type {const} */ (['plain-file', 'ours', 'ours-sealed']);
+  /** @type {Record<typeof VARIANTS[number], number[]>} */
+  const endToEnd = { 'plain-file': [], ours: [], 'ours-sealed': [] };
   for (let rep = 0; rep < settings.sinkReps; rep++) {
-    const order = rep % 2 === 0 ? /** @type {const} */ (['ours', 'ours-sealed']) : /** @type {const} */ (['ours-sealed', 'ours']);
-    for (const variant of order) {
+    for (let index = 0; index < VARIANTS.length; index++) {
+      const variant = /** @type {typeof VARIANTS[number]} */ (VARIANTS[(index + rep) % VARIANTS.length]);
       const label = `${settings.sinkEvents} events, ${variant}, run ${rep + 1}`;
       progress(label);
       const file = join(directory, `${variant}.jsonl`);
       const result = runSinkDriver({ variant, events: settings.sinkEvents, file, fields, sealKeyFile: variant === 'ours-sealed' ? sinkKeys.state : undefined, label });
       rmSync(file);
       const seals = result.records['mlx-audit.seal'] ?? 0;
-      if (variant === 'ours' && seals !== 0) throw new MeasurementError(`${label}: ${seals} seals in a trail without a seal key`);
+      if (variant !== 'ours-sealed' && seals !== 0) throw new MeasurementError(`${label}: ${seals} seals in a trail without a seal key`);
       if (variant === 'ours-sealed' && seals < Math.floor(settings.sinkEvents / 1000)) throw new MeasurementError(`${label}: ${seals} seals for ${settings.sinkEvents} events, expected one per 1,000 lines`);
-      (variant === 'ours' ? unsealed : sealed).push(µs(result.nsPerEvent));
+      endToEnd[variant].push(µs(result.nsPerEvent));
     }
   }
   rmSync(directory, { recursive: true, force: true });
   notes.push(
-    `Chain and seals, measured directly (lib/chain-driver.mjs): real forward events written by the runtime (${lineBytes} bytes a line before the chain adds ${Math.round(addedBytes)}), in batches of 1,024 lines (a drain's worth), to three writers in one process, ${settings.trailChainRounds} rounds of ${perLine} lines each after 2 of warm-up, in ABBA order: a copy of the file sink's write without the chain (the runtime's own LineBuffer and forEachJoin, one write per batch, the fstat and lstat the sink makes per batch: the sink before the trail), the runtime's \`fileSink\` (every line chained: SHA-256 over the previous hash and the line, \`trail.line\` and \`event.hash\` appended), and a second \`fileSink\` sealed through \`configure({ seal })\` (a seal every 1,000 lines: the seal's HMAC and the next key's, the seal record written with the batch, the state file checked, and every 256 seals the state file replaced by a rename, holding the key 256 epochs ahead). A sample is the median over rounds of the paired per-line difference, one sample per process; the chain cannot be turned off, so this is how its cost is isolated. Every run checks the files: every line of the sink's files chained, none of the copy's, and the sealed one holding its seals.`,
-    `\`trail.chain-and-seals\` (the goal) is the sealed sink minus the copy without the chain, in the same rounds: chain and seals together, measured at once. \`trail.sealed-minus-unsealed\` measures the seals end to end instead: the runtime-sink driver (\`call()\` of an event-mode site, ${settings.sinkEvents} events a process, see above) with a seal key (\`configure({ seal })\`) minus without, in processes run in alternating order: a cross-check of \`trail.seals-per-event\`, whose spread is the noise between processes (of the order of the seals' cost itself), hence the direct measurement for the goal.`,
+    `The chain and seals cost CPU wherever they run; in the runtime as configured they run on the file sink's writer thread, and the application's thread encodes each batch and hands it over. Their CPU cost, measured directly (lib/chain-driver.mjs): real forward events written by the runtime (${lineBytes} bytes a line before the chain adds ${Math.round(addedBytes)}), in batches of 1,024 lines (a drain's worth), to three writers in one process, on that process's thread, ${settings.trailChainRounds} rounds of ${perLine} lines each after 2 of warm-up, in ABBA order: the file sink's write before the trail (lib/plain-file.mjs: the runtime's own LineBuffer and forEachJoin, one write per batch, the fstat and lstat the sink makes per batch), the runtime's file sink class (\`fileSinkOnThisThread\`, what the writer thread runs: every line chained, SHA-256 over the previous hash and the line, \`trail.line\` and \`event.hash\` appended), and a second one sealed through \`configure({ seal })\` (a seal every 1,000 lines: the seal's HMAC and the next key's, the seal record written with the batch, the state file checked, and every 256 seals the state file replaced by a rename, holding the key 256 epochs ahead). A sample is the median over rounds of the paired per-line difference, one sample per process. Every run checks the files: every line of the sink's files chained, none of the copy's, and the sealed one holding its seals.`,
+    `\`trail.chain-and-seals\` (the goal) is what the chain and seals add to the sink scenario (the runtime-sink driver: \`call()\` of an event-mode site, ${settings.sinkEvents} events a process, the time ending once everything is on disk, \`flushAuditLog\` waiting for the writer thread): the file sink as configured, sealed, minus the same pipeline into the file sink before the trail (lib/plain-file.mjs, on the application's thread), in processes run in rotating order with the unsealed file sink; \`trail.sealed-minus-unsealed\` is the seals' share the same way. Between processes the noise is of the order of a microsecond (the spread says how much), hence the direct CPU figures beside them.`,
   );
   return [
-    figure('trail.unchained-write', 'File sink write without the chain (the sink before the trail): per line', 'µs', samples.plain),
-    figure('trail.chain-per-event', 'Added by the hash chain (`fileSink`, no seal key): per line', 'µs', samples.chain),
-    figure('trail.seals-per-event', 'Added by seals every 1,000 lines (sealed `fileSink` − unsealed): per line', 'µs', samples.seals),
-    figure('trail.chain-and-seals', 'Added by the chain and seals together (sealed `fileSink` − the write without the chain): per line', 'µs', samples.both),
-    figure('trail.sealed-minus-unsealed', 'End to end: runtime-sink driver sealed − unsealed, per event (paired processes)', 'µs', differences(sealed, unsealed)),
+    figure('trail.unchained-write', 'File sink write before the trail, on the calling thread: per line', 'µs', samples.plain),
+    figure('trail.chain-per-event', 'CPU of the hash chain (paid on the writer thread): per line', 'µs', samples.chain),
+    figure('trail.seals-per-event', 'CPU of seals every 1,000 lines (paid on the writer thread): per line', 'µs', samples.seals),
+    figure('trail.chain-and-seals-cpu', 'CPU of the chain and seals together (paid on the writer thread): per line', 'µs', samples.both),
+    figure('trail.chain-and-seals', 'Sink scenario: file sink sealed − file sink before the trail, per event (paired processes)', 'µs', differences(endToEnd['ours-sealed'], endToEnd['plain-file'])),
+    figure('trail.sealed-minus-unsealed', 'Sink scenario: file sink sealed − unsealed, per event (paired processes)', 'µs', differences(endToEnd['ours-sealed'], endToEnd.ours)),
   ];
 }
 

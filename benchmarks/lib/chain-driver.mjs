@@ -4,17 +4,20 @@
 //   plain    the file sink's write as it was before the trail: the lines joined a group at a
 //            time into one buffer (the runtime's own LineBuffer and forEachJoin), written once
 //            per batch, with the fstat and lstat the sink makes per batch;
-//   chained  the runtime's file sink (`fileSink`), which chains every line, no seal key;
-//   sealed   another file sink, sealed (`configure({ seal })`, a seal every 1,000 lines).
+//   chained  the runtime's file sink on this thread (`fileSinkOnThisThread`: the class the
+//            writer thread runs), which chains every line, no seal key;
+//   sealed   another one, sealed (`configure({ seal })`, a seal every 1,000 lines).
+// This is the chain's and the seals' CPU cost, wherever it is paid: in the runtime as configured,
+// on the file sink's writer thread (the sink scenario measures what the application's thread pays).
 // Usage:
 //   node --expose-gc chain-driver.mjs <lines.jsonl> <lines per round> <rounds> <work dir> <seal state file>
 // Prints one JSON line: the medians over rounds of each writer's ns per line (`ns`) and of the
 // paired differences, and what the files hold.
-import { fstatSync, lstatSync, openSync, readFileSync, truncateSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { configure, fileSink } from '@mlx-audit/runtime';
+import { configure } from '@mlx-audit/runtime';
+import { PlainFile, RUNTIME_DIST } from './plain-file.mjs';
 import { medianDifferences, medians } from './stats.mjs';
 
 const [linesFile, linesText, roundsText, workDir, sealKeyFile] = process.argv.slice(2);
@@ -26,38 +29,10 @@ const rounds = Number(roundsText);
 const BATCH = 1024; // the lines the runtime drains into one batch (pipeline.ts, DRAIN_STEP)
 const WARM_UP_ROUNDS = 2;
 
-// The runtime's internal modules, by path (not exports of the package): what the sink encodes with.
-const DIST = join(dirname(createRequire(import.meta.url).resolve('@mlx-audit/runtime/package.json')), 'dist');
-/** @type {{ LineBuffer: new () => { append(text: string, bytes: number): void, contents(): Buffer, clear(): void }, forEachJoin(lines: readonly string[], visit: (text: string, bytes: number) => void): void }} */
-const { LineBuffer, forEachJoin } = await import(pathToFileURL(join(DIST, 'sinks', 'line-buffer.js')).href);
-/** @type {{ writeFully(fd: number, data: Buffer): void }} */
-const { writeFully } = await import(pathToFileURL(join(DIST, 'sinks', 'write-fully.js')).href);
+/** @type {{ fileSinkOnThisThread(options: { path: string, maxBytes?: number }): import('@mlx-audit/runtime').AuditSink }} */
+const { fileSinkOnThisThread } = await import(pathToFileURL(join(RUNTIME_DIST, 'sinks', 'file.js')).href);
 
 /** @typedef {{ write(batch: { readonly lines: readonly string[] }): void }} Writer */
-
-/** The file sink's write before the trail (git history of src/sinks/file.ts): no chain, no seal. */
-class PlainFile {
-  #pending = new LineBuffer();
-  #fd;
-
-  /** @param {string} path */
-  constructor(path) {
-    this.path = path;
-    this.#fd = openSync(path, 'a', 0o600);
-  }
-
-  /** @param {{ readonly lines: readonly string[] }} batch */
-  write(batch) {
-    // What the sink checks per batch: the open file is still the one at the path.
-    fstatSync(this.#fd, { bigint: true });
-    lstatSync(this.path, { bigint: true });
-    forEachJoin(batch.lines, (text, bytes) => {
-      this.#pending.append(text, bytes);
-    });
-    writeFully(this.#fd, this.#pending.contents());
-    this.#pending.clear();
-  }
-}
 
 const source = readFileSync(linesFile, 'utf8').split('\n').filter((line) => line !== '').map((line) => `${line}\n`);
 if (source.length === 0) throw new Error(`${linesFile} holds no lines`);
@@ -68,11 +43,13 @@ for (let done = 0; done < linesPerRound; done += BATCH) {
 }
 
 const files = { plain: join(workDir, 'plain.jsonl'), chained: join(workDir, 'chained.jsonl'), sealed: join(workDir, 'sealed.jsonl') };
-const sealed = fileSink({ path: files.sealed, maxBytes: 2 ** 40 });
+// On this thread: the chain's and the seals' own cost, which the writer thread pays in the
+// runtime as configured (the sink scenario measures what is left on the application's thread).
+const sealed = fileSinkOnThisThread({ path: files.sealed, maxBytes: 2 ** 40 });
 // The configuration seals its one file sink; nothing records events, so only these writes reach it.
 configure({ sinks: [sealed], exitHooks: false, seal: { keyFile: sealKeyFile } });
 /** @type {Record<keyof typeof files, Writer>} */
-const writers = { plain: new PlainFile(files.plain), chained: fileSink({ path: files.chained, maxBytes: 2 ** 40 }), sealed };
+const writers = { plain: new PlainFile(files.plain), chained: fileSinkOnThisThread({ path: files.chained, maxBytes: 2 ** 40 }), sealed };
 const NAMES = /** @type {const} */ (['plain', 'chained', 'sealed']);
 // The sinks open their files on their first batch (and write the record that opens the stream).
 for (const name of NAMES) writers[name].write({ lines: [] });

@@ -73,6 +73,7 @@ export const SECTIONS = [
       'trail.unchained-write',
       'trail.chain-per-event',
       'trail.seals-per-event',
+      'trail.chain-and-seals-cpu',
       'trail.chain-and-seals',
       'trail.sealed-minus-unsealed',
       'trail.verify-lines-per-second',

@@ -1,8 +1,10 @@
 // Runs in a child process: writes `events` audit events to a JSONL file, either through the
-// mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise, chain
-// and write on the drain; `ours-sealed` also seals the trail with the key of a seal state file)
-// or through pino given the same fields. Usage:
-//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|ours-sealed|pino-sync|pino-async> <events> <file> <fields.json> [<seal state file>]
+// mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise on the
+// drain and hand to the file sink's writer thread, which chains and writes; `ours-sealed` also
+// seals the trail with the key of a seal state file; `plain-file` writes through the file sink as
+// it was before the trail, on this thread) or through pino given the same fields. The time ends
+// once everything is on disk (flushAuditLog waits for the writer thread). Usage:
+//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|ours-sealed|plain-file|pino-sync|pino-async> <events> <file> <fields.json> [<seal state file>]
 // Prints one JSON line: nanoseconds per event, the events the file holds (the runtime's own
 // records, `mlx-audit.*`, counted apart by action), and the first event.
 import { readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { setImmediate } from 'node:timers';
 import pino from 'pino';
 import { auditStats, configure, fileSink, flushAuditLog } from '@mlx-audit/runtime';
 import { call, site } from '@mlx-audit/runtime/instrument';
+import { PlainFile } from './plain-file.mjs';
 
 const [variant, eventsText, file, fieldsFile, sealKeyFile] = process.argv.slice(2);
 if (file === undefined || fieldsFile === undefined) throw new Error('usage: sink-driver.mjs <variant> <events> <file> <fields.json> [<seal state file>]');
@@ -60,18 +63,20 @@ async function timed(emit, count, finish) {
 rmSync(file, { force: true });
 /** @type {number} */
 let nsPerEvent;
-if (variant === 'ours' || variant === 'ours-sealed') {
+if (variant === 'ours' || variant === 'ours-sealed' || variant === 'plain-file') {
   if (variant === 'ours-sealed' && sealKeyFile === undefined) throw new Error('ours-sealed needs a seal state file');
   // Both configurations name the seal option: the unsealed one turns off MLX_AUDIT_SEAL_KEY_FILE.
   const seal = variant === 'ours-sealed' ? { keyFile: /** @type {string} */ (sealKeyFile) } : null;
+  // `plain-file`: the runtime's pipeline into the file sink as it was before the trail (no chain, no seal, this thread).
+  const sinkAt = (/** @type {string} */ path) => (variant === 'plain-file' ? new PlainFile(path) : fileSink({ path }));
   const warmUpFile = `${file}.warm-up`;
-  configure({ sinks: [fileSink({ path: warmUpFile })], exitHooks: false, seal });
+  configure({ sinks: [sinkAt(warmUpFile)], exitHooks: false, seal });
   const plain = () => void model.forward(input);
   const audited = () => void call(forwardSite, model, model.forward, [input]);
   await timed(plain, BATCH * 2, () => undefined);
   await timed(audited, BATCH * 2, flushAuditLog);
   // A new sink (the old one is closed), so the file holds the timed events only.
-  configure({ sinks: [fileSink({ path: file })], exitHooks: false, seal });
+  configure({ sinks: [sinkAt(file)], exitHooks: false, seal });
   rmSync(warmUpFile);
   // The call itself, uninstrumented, is subtracted: what remains is the event.
   const base = await timed(plain, events, () => undefined);

@@ -18,6 +18,7 @@ import {
   type RedactionSettings,
 } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
+import { settleFileWrites } from './sinks/writer-thread/writer-host.js';
 import { describeThrown, sinkName } from './describe-thrown.js';
 import { announceConfiguration, announceStop, type ProcessEnding } from './trail/lifecycle.js';
 import { applySealing, checkSealOption, sealingFor, type SealOptions } from './trail/seal-options.js';
@@ -172,6 +173,8 @@ export function flushAuditLog(): void {
   } catch (error) {
     reportOnce('flush', `flushing failed: ${describeThrown(error)}`);
   }
+  // The file sinks' writer thread writes what they were handed: on disk when this returns.
+  settleFileWrites();
 }
 
 export interface AuditStats extends PipelineStats {

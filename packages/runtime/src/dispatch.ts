@@ -106,9 +106,10 @@ let recordedBySinks = 0;
  */
 export class Delivery {
   readonly #sinks: readonly AuditSink[];
-  readonly #batch: EventBatch;
+  // Let go once every sink has had it.
+  #batch: EventBatch | undefined;
   #next = 0;
-  #writers = 0;
+  readonly #tally = new WriteTally();
 
   constructor(
     sinks: readonly AuditSink[],
@@ -120,9 +121,9 @@ export class Delivery {
     this.#batch = new EventBatch(events, settings);
   }
 
-  /** Whether at least one sink has written the batch (it has not thrown). */
+  /** Whether at least one sink has written the batch (it has not thrown, nor failed later). */
   get written(): boolean {
-    return this.#writers > 0;
+    return this.#tally.writers > 0;
   }
 
   /**
@@ -132,36 +133,83 @@ export class Delivery {
   run(deadline: number): boolean {
     while (this.#next < this.#sinks.length) {
       const sink = this.#sinks[this.#next++];
-      if (writeTo(sink, this.#batch, this.events.length)) this.#writers++;
+      if (this.#batch !== undefined && writeTo(sink, this.#batch, this.events.length, this.#tally)) this.#tally.writers++;
       if (this.#next < this.#sinks.length && performance.now() >= deadline) return false;
     }
+    this.#batch = undefined;
     return true;
+  }
+
+  /** The batch was counted (delivered or lost); `onAllFailedLate` recounts it as lost should every sink that wrote it fail later. */
+  counted(onAllFailedLate: () => void): void {
+    this.#tally.onAllFailedLate = onAllFailedLate;
   }
 }
 
+/** The sinks that wrote a batch: what a sink that finishes later keeps of it (not its events). */
+class WriteTally {
+  // Sinks that returned from `write`, less those that failed later: a failure can be told while
+  // its own `write` still runs (at exit, the file sink waits for its writer thread), so the count
+  // may dip below zero until that `write` returns.
+  writers = 0;
+  onAllFailedLate: (() => void) | undefined;
+
+  /** A sink that returned, or is returning, from `write` failed to write the batch after all. */
+  failedLate(): void {
+    this.writers--;
+    if (this.writers === 0) this.onAllFailedLate?.();
+  }
+}
+
+/**
+ * How a sink that finishes its writes later (the file sink, on its writer thread) says that the
+ * write it was given failed after all: the batch then counts as lost if no other sink wrote it,
+ * as it would have had `write` thrown.
+ */
+export type LateFailure = () => void;
+
+// The tally of the batch being written, for `lateFailureOfCurrentBatch`.
+let currentTally: WriteTally | undefined;
+
+/** Inside a sink's `write`: how to report later that this write failed (a no-op outside a batch of the pipeline). */
+export function lateFailureOfCurrentBatch(): LateFailure {
+  const tally = currentTally;
+  let reported = false;
+  return () => {
+    if (reported) return;
+    reported = true;
+    tally?.failedLate();
+  };
+}
+
 /** Whether the sink wrote the batch. Never throws, whatever the sink is or throws. */
-function writeTo(sink: AuditSink | undefined, batch: EventBatch, count: number): boolean {
+function writeTo(sink: AuditSink | undefined, batch: EventBatch, count: number, tally: WriteTally): boolean {
   const started = performance.now();
   insideSink = true;
+  currentTally = tally;
   try {
     sink?.write(batch);
     return sink !== undefined;
   } catch (error) {
-    noteFailure(sink, error);
+    noteSinkFailure(sink, describeThrown(error));
     return false;
   } finally {
     insideSink = false;
+    currentTally = undefined;
     noteDuration(sink, performance.now() - started, count);
   }
 }
 
-function noteFailure(sink: AuditSink | undefined, error: unknown): void {
+/**
+ * Counts a failed write of a sink (`description`: what it threw, see describeThrown) and tells the
+ * operator the first time. Also for a write that failed after `write` returned: the file sink's
+ * writer thread reports its failures so.
+ */
+export function noteSinkFailure(sink: AuditSink | undefined, description: string): void {
   const name = sinkName(sink);
   failuresBySink.set(name, (failuresBySink.get(name) ?? 0) + 1);
   if (!firstTime(reportedFailures, sink, `sink-failed:${name}`)) return;
-  reportToOperator(
-    `the ${name} sink failed (${describeThrown(error)}); its events are lost while it fails, and further failures are counted in auditStats().sinkFailures, not reported`,
-  );
+  reportToOperator(`the ${name} sink failed (${description}); its events are lost while it fails, and further failures are counted in auditStats().sinkFailures, not reported`);
 }
 
 function noteDuration(sink: AuditSink | undefined, milliseconds: number, count: number): void {

@@ -156,8 +156,14 @@ function continueDelivery(delivery: Delivery, deadline: number): boolean {
   leaveOutRecordedBySinks(buffered, dropped);
   unfinished = done ? undefined : delivery;
   if (done) {
-    if (delivery.written) totals.delivered += delivery.events.length;
-    else totals.lost += delivery.events.length;
+    const count = delivery.events.length;
+    if (delivery.written) {
+      totals.delivered += count;
+      delivery.counted(() => {
+        totals.delivered -= count;
+        totals.lost += count;
+      });
+    } else totals.lost += count;
   }
   return done;
 }

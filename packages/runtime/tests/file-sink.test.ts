@@ -2,10 +2,12 @@ import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../src/sinks/file.js';
+import { fileSinkOnThisThread as fileSink } from '../src/sinks/file.js';
 import { verifyTrail } from '../src/trail/verify.js';
 import { unchainedFile } from './support/trail.js';
 
+// The file's rules, on the thread that writes (where a refusal throws): the writer thread runs
+// this same class; writer-thread.test.ts checks what of it reaches the application.
 const root = mkdtempSync(join(tmpdir(), 'mlx-audit-file-'));
 
 afterAll(() => {
@@ -40,7 +42,7 @@ describe('fileSink', () => {
     chmodSync(path, 0o644);
     const sink = fileSink({ path });
     sink.write(batch([line(2)]));
-    sink.close?.();
+    sink.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(unchainedFile(path)).toBe(line(1) + line(2));
   });
@@ -66,7 +68,7 @@ describe('fileSink', () => {
     // Some batches at once and some one line at a time: rotation happens inside and between batches.
     sink.write(batch(lines.slice(0, 7)));
     for (const single of lines.slice(7)) sink.write(batch([single]));
-    sink.close?.();
+    sink.close();
 
     const files = [`${path}.2`, `${path}.1`, path];
     expect(existsSync(`${path}.3`)).toBe(false);
@@ -89,7 +91,7 @@ describe('fileSink', () => {
     const lines = Array.from({ length: 3000 }, (_, index) => `${JSON.stringify({ index, text: texts[index % texts.length], padding: 'x'.repeat(index % 97) })}\n`);
     sink.write(batch(lines.slice(0, 2500)));
     sink.write(batch(lines.slice(2500)));
-    sink.close?.();
+    sink.close();
     expect(unchainedFile(path)).toBe(lines.join(''));
     // Hashed over the bytes written, UTF-8 included: the chain holds.
     expect((await verifyTrail(path)).problems).toEqual([]);

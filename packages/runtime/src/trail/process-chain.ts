@@ -1,3 +1,4 @@
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { AuditBatch } from '../sinks/sink.js';
 import { LineChainer } from './chain.js';
 import { newStreamId, streamSeed } from './format.js';
@@ -9,8 +10,18 @@ import { newStreamId, streamSeed } from './format.js';
 // (`mlx-audit.started`) names. It carries no seals: sealing belongs to the file trail, whose file
 // stays on the host.
 
-/** The process run's id (`mlx_audit.run`), the stream id of its process chain. */
-export const RUN_ID = newStreamId();
+/** The key of the writer thread's `workerData` that carries the run's id (writer-thread/protocol.ts). */
+export const RUN_ID_DATA_KEY = 'mlxAuditRunId';
+
+/** The process run's id (`mlx_audit.run`), the stream id of its process chain; on the file sink's writer thread, the application thread's. */
+export const RUN_ID = inheritedRunId() ?? newStreamId();
+
+function inheritedRunId(): string | undefined {
+  if (isMainThread) return undefined;
+  const data: unknown = workerData;
+  const id = typeof data === 'object' && data !== null ? (data as Readonly<Record<string, unknown>>)[RUN_ID_DATA_KEY] : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
 
 /** A batch's lines as the pipeline made them, unchained: what the file sink chains into its own trail. */
 export const CANONICAL_LINES: unique symbol = Symbol('mlx-audit.canonical-lines');

@@ -100,6 +100,7 @@ export class SealState {
   #fileCurrent = true;
   // The file as this process last wrote (or read) it: inode, size and modification time.
   #version: string;
+  #handedOver = false;
 
   constructor(
     readonly path: string,
@@ -117,10 +118,34 @@ export class SealState {
     return this.#epoch;
   }
 
+  /** Whether the key went to the file sink's writer thread (`handOver`): this thread can no longer seal with it. */
+  get handedOver(): boolean {
+    return this.#handedOver;
+  }
+
+  /**
+   * Gives the key, in a buffer of its own to transfer, to the file sink's writer thread, which
+   * seals from now on (`adoptSealState` there): the key is erased here, so that the process holds
+   * one copy, the one that evolves.
+   */
+  handOver(): HandedOverKey {
+    this.refuseHandedOver();
+    const key = new ArrayBuffer(this.#key.length);
+    new Uint8Array(key).set(this.#key);
+    this.#key.fill(0);
+    this.#handedOver = true;
+    return { keyId: this.keyId, epoch: this.#epoch, key };
+  }
+
   /** The MAC of a range under the current epoch's key (the range's epoch must be this one). */
   mac(range: SealedRange): string {
+    this.refuseHandedOver();
     if (range.epoch !== this.#epoch) throw new RangeError(`a seal of epoch ${range.epoch} under the key of epoch ${this.#epoch}`);
     return sealMac(this.#key, range);
+  }
+
+  private refuseHandedOver(): void {
+    if (this.#handedOver) throw new Error(`the key of ${this.path} is held by the file sink's writer thread`);
   }
 
   /**
@@ -147,10 +172,12 @@ export class SealState {
 
   /** The stream stops: the file gets the current epoch's key, where the next stream goes on from. */
   settle(): void {
+    if (this.#handedOver) return;
     if (this.#fileEpoch !== this.#epoch) this.writeFile(this.#epoch);
   }
 
   private moveOn(): void {
+    this.refuseHandedOver();
     const next = evolveKey(this.#key);
     this.#key.fill(0);
     this.#key = next;
@@ -229,6 +256,27 @@ function fileVersion(path: string): string {
 }
 
 const states = new Map<string, SealState>();
+
+/** A key state handed to the file sink's writer thread: the key in a buffer to transfer. */
+export interface HandedOverKey {
+  readonly keyId: string;
+  readonly epoch: number;
+  readonly key: ArrayBuffer;
+}
+
+/**
+ * On the file sink's writer thread: the key state of a state file, as the application's thread
+ * handed it over (`handOver`) the first time, then as this thread keeps it. The file itself was
+ * read and checked there.
+ */
+export function adoptSealState(path: string, handed: HandedOverKey | undefined): SealState {
+  const known = states.get(path);
+  if (known !== undefined) return known;
+  if (handed === undefined) throw new Error(`the key of ${path} was not handed to the file sink's writer thread`);
+  const state = new SealState(path, { keyId: handed.keyId, epoch: handed.epoch, key: Buffer.from(handed.key) });
+  states.set(path, state);
+  return state;
+}
 
 /**
  * The key state of a state file, read and checked the first time (an Error says what is wrong:

@@ -18,31 +18,21 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../../src/configure.js';
 import { call } from '../../src/instrument.js';
-import { fileSink } from '../../src/sinks/file.js';
+import { fileSink, fileSinkOnThisThread } from '../../src/sinks/file.js';
 import { testSite } from '../support/capture.js';
 import { isRuntimeRecord, unchainedLine } from '../support/trail.js';
-import { childScripts, requireBuild } from './child.js';
+import { fileSinkWorkspace } from '../support/file-sink-workspace.js';
 
 // Attacks on the file sink by someone who shares the machine (writes a directory on the way to
-// the log, plants links and odd files) and by the machine itself (a full disk, logrotate).
-const root = mkdtempSync(join(tmpdir(), 'mlx-audit-file-attacks-'));
-const scripts = childScripts('mlx-audit-file-child-');
+// the log, plants links and odd files) and by the machine itself (a full disk, logrotate). Where
+// a test expects a refusal to throw, it runs the file sink on its own thread (the writer thread
+// runs the same class); writer-thread.test.ts makes the same attacks on the sink as configured.
+const { root, scripts, directory } = fileSinkWorkspace('mlx-audit-file-attacks-');
 // Someone else: any uid but ours.
 const STRANGER = 4242;
-
-beforeAll(requireBuild);
-
-afterEach(() => {
-  configure({ sinks: [], exitHooks: false });
-});
-
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-  scripts.dispose();
-});
 
 function batch(lines: string[]) {
   return { lines, events: [] };
@@ -54,13 +44,6 @@ function line(index: number): string {
 
 function lines(from: number, count: number): string[] {
   return Array.from({ length: count }, (_, index) => line(from + index));
-}
-
-/** A fresh directory only we can write, as the sink requires. */
-function directory(name: string): string {
-  const path = join(root, name);
-  mkdirSync(path, { mode: 0o700 });
-  return path;
 }
 
 /**
@@ -87,12 +70,14 @@ import { renameSync, rmSync } from 'node:fs';
 const path = ${JSON.stringify(path)};
 const sink = runtime.fileSink({ path });
 const line = (index) => JSON.stringify({ 'event.sequence': index }) + '\\n';
-sink.write({ lines: [line(1)], events: [] });
+// Each write on disk before the file moves (logrotate comes from another process, in its own time).
+const write = (index) => { sink.write({ lines: [line(index)], events: [] }); runtime.flushAuditLog(); };
+write(1);
 renameSync(path, path + '.logrotate');
-sink.write({ lines: [line(2)], events: [] });
+write(2);
 rmSync(path, { force: true });
-sink.write({ lines: [line(3)], events: [] });
-sink.write({ lines: [line(4)], events: [] });`);
+write(3);
+write(4);`);
     expect(child.status).toBe(0);
     expect(sequencesIn(`${path}.logrotate`)).toEqual([1]);
     expect(sequencesIn(path)).toEqual([3, 4]);
@@ -106,12 +91,12 @@ sink.write({ lines: [line(4)], events: [] });`);
     // mount be impossible, this throws: the test fails, it does not skip.
     const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-enospc-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
-    let sink: ReturnType<typeof fileSink> | undefined;
+    let sink: ReturnType<typeof fileSinkOnThisThread> | undefined;
     try {
       const filler = join(mountPoint, 'filler');
       writeFileSync(filler, Buffer.alloc(16 * 1024));
       const path = join(mountPoint, 'audit.jsonl');
-      sink = fileSink({ path });
+      sink = fileSinkOnThisThread({ path });
       let next = 0;
       let failure: unknown;
       while (failure === undefined && next < 10_000) {
@@ -134,15 +119,15 @@ sink.write({ lines: [line(4)], events: [] });`);
 
       // A partial line the sink did not cut (a crash mid-write) stays on a line of its own; the
       // new sink's stream begins after it, with its opened record.
-      sink.close?.();
+      sink.close();
       appendFileSync(path, '{"event.sequ');
-      fileSink({ path }).write(batch([line(next + 1)]));
+      fileSinkOnThisThread({ path }).write(batch([line(next + 1)]));
       const rows = readFileSync(path, 'utf8').split('\n');
       expect(rows.slice(-4, -3)).toEqual(['{"event.sequ']);
       expect(JSON.parse(rows.at(-3) ?? '')).toMatchObject({ 'event.action': 'mlx-audit.file-opened', 'trail.file.index': 0 });
       expect([unchainedLine(rows.at(-2) ?? ''), rows.at(-1)]).toEqual([line(next + 1).slice(0, -1), '']);
     } finally {
-      sink?.close?.();
+      sink?.close();
       // Lazy: a descriptor left open by a failure must not leave the mount behind.
       execFileSync('umount', ['-l', mountPoint]);
       rmSync(mountPoint, { recursive: true, force: true });
@@ -154,14 +139,14 @@ sink.write({ lines: [line(4)], events: [] });`);
     const parent = directory('symlinked-parent');
     symlinkSync(elsewhere, join(parent, 'logs'));
     expect(() => {
-      fileSink({ path: join(parent, 'logs', 'audit.jsonl') }).write(batch([line(1)]));
+      fileSinkOnThisThread({ path: join(parent, 'logs', 'audit.jsonl') }).write(batch([line(1)]));
     }).toThrow(/symbolic link/);
     expect(readdirSync(elsewhere)).toEqual([]);
 
     // Deeper: a link on the way, below the first directory the sink would create.
     symlinkSync(elsewhere, join(parent, 'deeper'));
     expect(() => {
-      fileSink({ path: join(parent, 'deeper', 'made', 'audit.jsonl') }).write(batch([line(1)]));
+      fileSinkOnThisThread({ path: join(parent, 'deeper', 'made', 'audit.jsonl') }).write(batch([line(1)]));
     }).toThrow(/symbolic link/);
     expect(readdirSync(elsewhere)).toEqual([]);
   });
@@ -173,7 +158,7 @@ sink.write({ lines: [line(4)], events: [] });`);
     chmodSync(precious, 0o644);
     linkSync(precious, join(logs, 'audit.jsonl'));
     expect(() => {
-      fileSink({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
+      fileSinkOnThisThread({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
     }).toThrow(/hard link/);
     expect(readFileSync(precious, 'utf8')).toBe('precious\n');
     expect(statSync(precious).mode & 0o777).toBe(0o644);
@@ -184,14 +169,14 @@ sink.write({ lines: [line(4)], events: [] });`);
       const logs = directory(`mode-${mode.toString(8)}`);
       chmodSync(logs, mode);
       expect(() => {
-        fileSink({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
+        fileSinkOnThisThread({ path: join(logs, 'audit.jsonl') }).write(batch([line(1)]));
       }, `mode ${mode.toString(8)}`).toThrow(/writable by others/);
       expect(existsSync(join(logs, 'audit.jsonl'))).toBe(false);
     }
     const theirs = directory('strangers');
     chownSync(theirs, STRANGER, STRANGER);
     expect(() => {
-      fileSink({ path: join(theirs, 'audit.jsonl') }).write(batch([line(1)]));
+      fileSinkOnThisThread({ path: join(theirs, 'audit.jsonl') }).write(batch([line(1)]));
     }).toThrow(/owned by another user/);
     expect(existsSync(join(theirs, 'audit.jsonl'))).toBe(false);
   });
@@ -205,9 +190,9 @@ sink.write({ lines: [line(4)], events: [] });`);
     // Each file begins with its opened record (under 1 KB); chained, each line is about 2.1 KB:
     // two fit in 5500 bytes.
     const wide = (from: number, count: number) => Array.from({ length: count }, (_, index) => `${JSON.stringify({ 'event.sequence': from + index, padding: 'x'.repeat(2000) })}\n`);
-    const sink = fileSink({ path, maxBytes: 5500, maxFiles: 4 });
+    const sink = fileSinkOnThisThread({ path, maxBytes: 5500, maxFiles: 4 });
     for (let index = 0; index < 12; index += 3) sink.write(batch(wide(index, 3)));
-    sink.close?.();
+    sink.close();
 
     expect(readFileSync(join(`${path}.1`, 'keep'), 'utf8')).toBe('mine\n');
     expect(lstatSync(`${path}.3`).isFIFO()).toBe(true);
@@ -218,16 +203,16 @@ sink.write({ lines: [line(4)], events: [] });`);
     // With no usable slot at all, the file grows past maxBytes rather than losing events.
     const blocked = join(directory('no-slot'), 'audit.jsonl');
     mkdirSync(`${blocked}.1`);
-    const stuck = fileSink({ path: blocked, maxBytes: 5500, maxFiles: 1 });
+    const stuck = fileSinkOnThisThread({ path: blocked, maxBytes: 5500, maxFiles: 1 });
     for (let index = 0; index < 6; index += 3) stuck.write(batch(wide(index, 3)));
-    stuck.close?.();
+    stuck.close();
     expect(sequencesIn(blocked)).toEqual([0, 1, 2, 3, 4, 5]);
 
     // A FIFO at the log path itself is refused, without the open waiting for a reader.
     const piped = join(directory('fifo-path'), 'audit.jsonl');
     execFileSync('mkfifo', [piped]);
     expect(() => {
-      fileSink({ path: piped }).write(batch([line(1)]));
+      fileSinkOnThisThread({ path: piped }).write(batch([line(1)]));
     }).toThrow(/not a regular file/);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../../src/sinks/file.js';
+import { fileSink, fileSinkOnThisThread } from '../../src/sinks/file.js';
 import { LineBuffer } from '../../src/sinks/line-buffer.js';
 import { LineChainer } from '../../src/trail/chain.js';
 import { TRAIL_CONTROL, type TrailedSink } from '../../src/trail/control.js';
@@ -281,12 +281,13 @@ describe('a sealed file sink', () => {
     const keys = subdirectory(root, 'enospc-keys');
     createSealKeys({ initialKeyFile: join(keys, 'initial.key'), stateFile: join(keys, 'state.key') });
     const state = loadSealState(join(keys, 'state.key'));
-    let sink: (ReturnType<typeof fileSink> & TrailedSink) | undefined;
+    // On this thread, where the write throws and the key state is the one here.
+    let sink: ReturnType<typeof fileSinkOnThisThread> | undefined;
     try {
       const filler = join(mountPoint, 'filler');
       writeFileSync(filler, Buffer.alloc(16 * 1024));
       const path = join(mountPoint, 'audit.jsonl');
-      sink = fileSink({ path }) as ReturnType<typeof fileSink> & TrailedSink;
+      sink = fileSinkOnThisThread({ path });
       sink[TRAIL_CONTROL].setSealing({ state, everyLines: 10 });
       const line = (index: number) => `${JSON.stringify({ index, padding: 'x'.repeat(200) })}\n`;
       let next = 0;
@@ -309,7 +310,7 @@ describe('a sealed file sink', () => {
       expect(readSealKeyFile(join(keys, 'state.key')).epoch).toBeGreaterThan(state.epoch);
       rmSync(filler);
       sink.write(batch([line(next)]));
-      sink.close?.();
+      sink.close();
       const written = seals();
       expect(written.map((fields) => fields['trail.seal.epoch'])).toEqual(written.map((_, index) => index));
       expect(state.epoch).toBe(written.length);
@@ -320,7 +321,7 @@ describe('a sealed file sink', () => {
       expect(readSealKeyFile(join(keys, 'state.key'))).toMatchObject({ epoch: state.epoch, key: keyOfEpoch(readSealKeyFile(join(keys, 'initial.key')).key, state.epoch) });
     } finally {
       try {
-        sink?.close?.();
+        sink?.close();
       } catch {
         // Closed already, or the disk is still full: the mount goes either way.
       }

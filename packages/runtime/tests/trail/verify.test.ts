@@ -1,6 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { flushAuditLog } from '../../src/configure.js';
 import { fileSink } from '../../src/sinks/file.js';
 import { LineChainer } from '../../src/trail/chain.js';
 import { TRAIL_CONTROL, type TrailedSink } from '../../src/trail/control.js';
@@ -85,6 +86,8 @@ describe('the verifier', () => {
     sink[TRAIL_CONTROL].setSealing({ state: loadSealState(join(keys, 'state.key')), everyLines: 4 });
     // Its opened record and ten lines, sealed after every fourth line (a seal is a line too): the last line is not sealed yet.
     sink.write(batch(Array.from({ length: 10 }, (_, index) => line(index))));
+    // On disk: the writer thread has written what it was handed.
+    flushAuditLog();
     const key = readSealKeyFile(join(keys, 'initial.key'));
     expect(await verifyTrail(directory, { keys: [key], live: true })).toMatchObject({ intact: true, streams: [{ stopped: false, seals: 3, unsealedLines: 1, lastLine: 14 }] });
     expect(kinds(await verifyTrail(directory, { keys: [key] }))).toEqual(['unsealed@14', 'not-stopped@14']);
