@@ -1,10 +1,9 @@
 // Lint cost: whole-process ESLint runs on the generated corpus, one fresh `node` per run, for four
 // flat configs: typed parsing with no rules (the floor), our `recommended` preset,
 // typescript-eslint's `recommendedTypeChecked`, and both. Configs alternate within each repetition.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareCorpus } from './lib/corpus.mjs';
-import { LINT_CONFIGS, checkFindings, countFindings } from './lib/lint-findings.mjs';
+import { LINT_CONFIGS, checkFindings, countFindings, writeLintConfig } from './lib/lint-findings.mjs';
 import { runNode } from './lib/measure.mjs';
 import { binPath } from './lib/paths.mjs';
 import { figure, progress, runScenario } from './lib/results.mjs';
@@ -12,30 +11,6 @@ import { CORPUS_SEED, benchSettings } from './lib/settings.mjs';
 import { paired } from './lib/stats.mjs';
 
 /** @typedef {import('./lib/lint-findings.mjs').LintConfig} LintConfig */
-
-/**
- * The flat config file of one configuration, written next to the corpus so its imports resolve
- * from benchmarks/node_modules.
- * @param {string} corpus
- * @param {LintConfig} name
- */
-function writeConfig(corpus, name) {
-  const { ours, tse } = LINT_CONFIGS[name];
-  const lines = [
-    ...(ours ? ["import mlxAudit from '@mlx-audit/eslint-plugin';"] : []),
-    "import tseslint from 'typescript-eslint';",
-    '',
-    'export default [',
-    ...(tse ? ['  ...tseslint.configs.recommendedTypeChecked,'] : []),
-    "  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },",
-    ...(ours ? ['  mlxAudit.configs.recommended,'] : []),
-    '];',
-    '',
-  ];
-  const path = join(corpus, `eslint.${name}.config.mjs`);
-  writeFileSync(path, lines.join('\n'));
-  return path;
-}
 
 await runScenario('lint', async ({ quick }, notes) => {
   const settings = benchSettings(quick);
@@ -48,7 +23,7 @@ await runScenario('lint', async ({ quick }, notes) => {
     const files = settings.corpus[size];
     const corpus = prepareCorpus(files, CORPUS_SEED);
     const names = /** @type {LintConfig[]} */ (Object.keys(LINT_CONFIGS));
-    const configs = Object.fromEntries(names.map((name) => [name, writeConfig(corpus, name)]));
+    const configs = Object.fromEntries(names.map((name) => [name, writeLintConfig(corpus, name)]));
     /** @type {Record<string, number[]>} */
     const wall = Object.fromEntries(names.map((name) => [name, []]));
     /** @type {Record<string, number[]>} */

@@ -22,6 +22,8 @@ const atLeast = (min, text) => ({ kind: 'min', limit: min, text });
 export const GOALS = Object.fromEntries([
   ...SIZES.map((size) => [`lint.${size}.ours-over-floor`, goal(1.25, '≤ 1.25× the floor')]),
   ['lint.scaling.ours', goal(11, '≤ 11× for 10× the files')],
+  ['lint-editor.ours-relint', goal(150, '≤ 150 ms')],
+  ['lint-editor.ours-over-floor', goal(1.3, "≤ 1.3× the floor's re-lint")],
   ...SIZES.map((size) => [`build.${size}.tspc-over-tsc`, goal(1.1, '≤ 1.10× tsc')]),
   ...BINDINGS.flatMap((binding) => [
     [`runtime-call.${binding}.no-subscriber`, goal(25, '≤ 25 ns', `runtime-call.${binding}.control`)],
@@ -45,6 +47,11 @@ export const SECTIONS = [
       'lint.scaling.ours',
       'lint.scaling.floor',
     ],
+  },
+  {
+    scenario: 'lint-editor',
+    title: 'Lint cost in the editor (re-lint of one changed file, warm)',
+    ids: ['lint-editor.first-lint', ...CONFIGS.map((config) => `lint-editor.${config}-relint`), 'lint-editor.ours-over-floor', 'lint-editor.both-over-typescript-eslint'],
   },
   {
     scenario: 'build',

@@ -1,5 +1,6 @@
 // The lint configurations, and the checks that prove a lint run did what it was meant to.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MeasurementError } from './measure.mjs';
 
 /** @typedef {'floor' | 'ours' | 'typescript-eslint' | 'both'} LintConfig */
@@ -11,6 +12,30 @@ export const LINT_CONFIGS = {
   'typescript-eslint': { label: 'typescript-eslint recommendedTypeChecked', ours: false, tse: true },
   both: { label: 'both', ours: true, tse: true },
 };
+
+/**
+ * The flat config file of one configuration, written next to the corpus so its imports resolve
+ * from benchmarks/node_modules.
+ * @param {string} corpus
+ * @param {LintConfig} name
+ */
+export function writeLintConfig(corpus, name) {
+  const { ours, tse } = LINT_CONFIGS[name];
+  const lines = [
+    ...(ours ? ["import mlxAudit from '@mlx-audit/eslint-plugin';"] : []),
+    "import tseslint from 'typescript-eslint';",
+    '',
+    'export default [',
+    ...(tse ? ['  ...tseslint.configs.recommendedTypeChecked,'] : []),
+    "  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },",
+    ...(ours ? ['  mlxAudit.configs.recommended,'] : []),
+    '];',
+    '',
+  ];
+  const path = join(corpus, `eslint.${name}.config.mjs`);
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
 
 /**
  * Findings per rule from ESLint's JSON report; a fatal message (a parse error) fails the run.

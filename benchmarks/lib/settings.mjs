@@ -9,6 +9,9 @@ export function benchSettings(quick) {
     ? {
         corpus: { small: 10, large: 100 },
         lintReps: { small: 2, large: 1 },
+        editorProcesses: 2,
+        editorRounds: 4,
+        editorWarmUpRounds: 1,
         buildReps: { small: 2, large: 1 },
         callReps: 2,
         callIterations: 20_000,
@@ -27,6 +30,10 @@ export function benchSettings(quick) {
     : {
         corpus: { small: 100, large: 1000 },
         lintReps: { small: 5, large: 3 },
+        // Rounds in fours: each configuration sees each of the four edits once in four rounds.
+        editorProcesses: 3,
+        editorRounds: 12,
+        editorWarmUpRounds: 2,
         buildReps: { small: 5, large: 3 },
         callReps: 5,
         callIterations: 200_000,

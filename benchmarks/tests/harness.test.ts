@@ -7,12 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkCounters } from '../lib/call-checks.mjs';
 import { checkGoals } from '../lib/check.mjs';
 import { generateCorpus, planUnits, prepareCorpus, verifyCompiles } from '../lib/corpus.mjs';
-import { GOALS, SECTIONS } from '../lib/goals.mjs';
-import { checkFindings, countFindings } from '../lib/lint-findings.mjs';
+import { ANCHOR, EDITS, applyEdit, checkBaseline, checkEdited } from '../lib/editor-edits.mjs';
+import { GOALS, SCENARIOS, SECTIONS } from '../lib/goals.mjs';
+import { LINT_CONFIGS, checkFindings, countFindings, writeLintConfig, type LintConfig } from '../lib/lint-findings.mjs';
 import { MeasurementError, lastJsonLine, runNode } from '../lib/measure.mjs';
 import { BENCHMARKS_DIR, WORK_DIR } from '../lib/paths.mjs';
 import { formatValue, renderReport, type RunResults } from '../lib/render.mjs';
 import { figure } from '../lib/results.mjs';
+import { CORPUS_SEED } from '../lib/settings.mjs';
 import { runSinkDriver } from '../lib/sink-runs.mjs';
 import { medianDifferences, medians, summarize } from '../lib/stats.mjs';
 
@@ -134,6 +136,73 @@ describe('failed measurements fail loudly', () => {
     expect(checkFindings('typescript-eslint', countFindings(report, 'tse'), 'tse')).toEqual({ ours: 0, tse: 1 });
     writeFileSync(report, JSON.stringify([{ filePath: 'a.ts', messages: [{ ruleId: null, fatal: true, message: 'Parsing error' }] }]));
     expect(() => countFindings(report, 'parse')).toThrow(/Parsing error/);
+  });
+
+  it('checks every editor re-lint: the unedited findings moved below the edit, plus exactly the edit\'s own', () => {
+    const original = `line 1\nline 2\n${ANCHOR}line 4\nline 5\n`;
+    const [clean, prompt, template] = EDITS;
+    if (clean === undefined || prompt === undefined || template === undefined) throw new Error('fewer edits than expected');
+    const edited = applyEdit(original, prompt);
+    expect(edited.line).toBe(4);
+    expect(edited.text.split('\n')[3]).toBe(prompt.line);
+    expect(() => applyEdit('no anchor here\n', prompt)).toThrow(/exactly once/);
+    const finding = (line: number, ruleId: string) => ({ line, ruleId, message: 'm' });
+    const baseline = [finding(2, 'mlx-audit/no-tainted-log'), finding(5, 'mlx-audit/no-tainted-log')];
+    const moved = [finding(2, 'mlx-audit/no-tainted-log'), finding(6, 'mlx-audit/no-tainted-log')];
+    expect(() => {
+      checkEdited('ours', baseline, prompt, 4, [...moved, finding(4, 'mlx-audit/no-tainted-log')], 'right');
+    }).not.toThrow();
+    // The previous text's answer (here, the clean edit's), or the file as it was: both fail.
+    expect(() => {
+      checkEdited('ours', baseline, prompt, 4, moved, 'stale');
+    }).toThrow(/expected the findings \[2 mlx-audit\/no-tainted-log, 4 mlx-audit\/no-tainted-log, 6 mlx-audit\/no-tainted-log\], got/);
+    expect(() => {
+      checkEdited('ours', baseline, clean, 4, baseline, 'unedited');
+    }).toThrow(/expected the findings/);
+    // Each configuration adds the findings of the rules it runs, and only those.
+    const tse = template.tse.map((ruleId) => finding(4, ruleId));
+    expect(() => {
+      checkEdited('typescript-eslint', [], template, 4, tse, 'typescript-eslint');
+    }).not.toThrow();
+    expect(() => {
+      checkEdited('both', baseline, template, 4, [...moved, finding(4, 'mlx-audit/no-tainted-log'), ...tse], 'both');
+    }).not.toThrow();
+    expect(() => {
+      checkEdited('floor', [], template, 4, tse, 'floor');
+    }).toThrow(/expected the findings \[\], got/);
+    expect(() => {
+      checkEdited('floor', [], clean, 4, [{ line: 1, ruleId: null, fatal: true, message: 'Parsing error' }], 'parse');
+    }).toThrow(/Parsing error/);
+    expect(() => {
+      checkBaseline('floor', baseline, 'floor');
+    }).toThrow(/reported 2 findings/);
+    expect(() => {
+      checkBaseline('ours', [], 'ours');
+    }).toThrow(/found nothing/);
+    expect(() => {
+      checkBaseline('typescript-eslint', baseline, 'tse');
+    }).toThrow(/without the plugin/);
+  });
+
+  it('runs the editor driver on a small corpus: every lint checked, the program kept and updated', () => {
+    const corpus = prepareCorpus(20, CORPUS_SEED, join(scratch, 'editor'));
+    for (const name of Object.keys(LINT_CONFIGS) as LintConfig[]) writeLintConfig(corpus, name);
+    const driver = join(BENCHMARKS_DIR, 'lib', 'editor-driver.mjs');
+    const run = runNode({ label: 'editor driver', args: [driver, corpus, '20', '4', '0', 'backward'] });
+    const result = lastJsonLine(run, 'editor driver') as { firstMs: number, relintMs: Record<LintConfig, number[]>, lints: number, program: Record<string, unknown> };
+    for (const name of Object.keys(LINT_CONFIGS) as LintConfig[]) expect(result.relintMs[name], name).toHaveLength(4);
+    // The first lint, the probe before, four baselines, 16 re-lints, the probe after.
+    expect(result.lints).toBe(1 + 1 + 4 + 16 + 1);
+    expect(result.program).toMatchObject({ corpusFiles: 20, updated: true, otherFilesReused: true });
+    expect(result.firstMs).toBeGreaterThan(0);
+  });
+
+  it('registers the editor scenario, and holds every goal to a figure of the report', () => {
+    expect(SCENARIOS).toContain('lint-editor');
+    const reported = new Set(SECTIONS.flatMap((section) => section.ids));
+    for (const id of Object.keys(GOALS)) expect(reported.has(id), id).toBe(true);
+    expect(GOALS['lint-editor.ours-relint']).toMatchObject({ kind: 'max', limit: 150 });
+    expect(GOALS['lint-editor.ours-over-floor']).toMatchObject({ kind: 'max', limit: 1.3 });
   });
 
   it('throws when the runtime did not record one event per measured call, or dropped some', () => {
