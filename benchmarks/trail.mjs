@@ -16,6 +16,7 @@ import { differences, median } from './lib/stats.mjs';
 
 const DIRECTORY = join(WORK_DIR, 'trail');
 const CHAIN_DRIVER = fileURLToPath(new URL('lib/chain-driver.mjs', import.meta.url));
+const TRAIL_SINK_DRIVER = fileURLToPath(new URL('lib/trail-sink-driver.mjs', import.meta.url));
 const TRAIL_DRIVER = fileURLToPath(new URL('lib/trail-driver.mjs', import.meta.url));
 const LOAD_DRIVER = fileURLToPath(new URL('lib/load-driver.mjs', import.meta.url));
 const CLI = join(REPOSITORY_DIR, 'packages', 'cli', 'dist', 'cli.js');
@@ -98,39 +99,34 @@ function chainAndSeals(settings, notes) {
     samples.both.push(µs(result.chainAndSealsNs));
   }
 
-  // The goal, end to end: the runtime-sink driver's forward events into the file sink as
-  // configured (chain and seals on the writer thread) against the file sink before the trail
-  // (no chain, no seal, written on the application's thread), and unsealed, in rotating order.
+  // The goal, end to end: the sink scenario's forward events into the file sink as configured
+  // (chain and seals on the writer thread), against the file sink before the trail (no chain, no
+  // seal, written on the application's thread), the variants alternating in one process.
   const sinkKeys = sealKeys('sink-keys');
-  const VARIANTS = /** @type {const} */ (['plain-file', 'ours', 'ours-sealed']);
-  /** @type {Record<typeof VARIANTS[number], number[]>} */
-  const endToEnd = { 'plain-file': [], ours: [], 'ours-sealed': [] };
-  for (let rep = 0; rep < settings.sinkReps; rep++) {
-    for (let index = 0; index < VARIANTS.length; index++) {
-      const variant = /** @type {typeof VARIANTS[number]} */ (VARIANTS[(index + rep) % VARIANTS.length]);
-      const label = `${settings.sinkEvents} events, ${variant}, run ${rep + 1}`;
-      progress(label);
-      const file = join(directory, `${variant}.jsonl`);
-      const result = runSinkDriver({ variant, events: settings.sinkEvents, file, fields, sealKeyFile: variant === 'ours-sealed' ? sinkKeys.state : undefined, label });
-      rmSync(file);
-      const seals = result.records['mlx-audit.seal'] ?? 0;
-      if (variant !== 'ours-sealed' && seals !== 0) throw new MeasurementError(`${label}: ${seals} seals in a trail without a seal key`);
-      if (variant === 'ours-sealed' && seals < Math.floor(settings.sinkEvents / 1000)) throw new MeasurementError(`${label}: ${seals} seals for ${settings.sinkEvents} events, expected one per 1,000 lines`);
-      endToEnd[variant].push(µs(result.nsPerEvent));
-    }
+  const sinkWrites = privateDirectory('chain', 'sink-writes');
+  /** @type {Record<'sealed' | 'chained', number[]>} */
+  const endToEnd = { sealed: [], chained: [] };
+  const { trailSinkEvents, trailSinkRounds, trailSinkReps } = settings;
+  for (let rep = 0; rep < trailSinkReps; rep++) {
+    const label = `sink scenario, ${trailSinkRounds} rounds of ${trailSinkEvents} events per variant, run ${rep + 1}`;
+    progress(label);
+    /** @type {{ ns: Record<'plain' | 'chained' | 'sealed', number[]> }} */
+    const result = lastJsonLine(runNode({ label, env: { MLX_AUDIT_SINK: 'off' }, args: [TRAIL_SINK_DRIVER, String(trailSinkEvents), String(trailSinkRounds), sinkWrites, sinkKeys.state] }), label);
+    endToEnd.sealed.push(µs(median(differences(result.ns.sealed, result.ns.plain))));
+    endToEnd.chained.push(µs(median(differences(result.ns.sealed, result.ns.chained))));
   }
   rmSync(directory, { recursive: true, force: true });
   notes.push(
     `The chain and seals cost CPU wherever they run; in the runtime as configured they run on the file sink's writer thread, and the application's thread encodes each batch and hands it over. Their CPU cost, measured directly (lib/chain-driver.mjs): real forward events written by the runtime (${lineBytes} bytes a line before the chain adds ${Math.round(addedBytes)}), in batches of 1,024 lines (a drain's worth), to three writers in one process, on that process's thread, ${settings.trailChainRounds} rounds of ${perLine} lines each after 2 of warm-up, in ABBA order: the file sink's write before the trail (lib/plain-file.mjs: the runtime's own LineBuffer and forEachJoin, one write per batch, the fstat and lstat the sink makes per batch), the runtime's file sink class (\`fileSinkOnThisThread\`, what the writer thread runs: every line chained, SHA-256 over the previous hash and the line, \`trail.line\` and \`event.hash\` appended), and a second one sealed through \`configure({ seal })\` (a seal every 1,000 lines: the seal's HMAC and the next key's, the seal record written with the batch, the state file checked, and every 256 seals the state file replaced by a rename, holding the key 256 epochs ahead). A sample is the median over rounds of the paired per-line difference, one sample per process. Every run checks the files: every line of the sink's files chained, none of the copy's, and the sealed one holding its seals.`,
-    `\`trail.chain-and-seals\` (the goal) is what the chain and seals add to the sink scenario (the runtime-sink driver: \`call()\` of an event-mode site, ${settings.sinkEvents} events a process, the time ending once everything is on disk, \`flushAuditLog\` waiting for the writer thread): the file sink as configured, sealed, minus the same pipeline into the file sink before the trail (lib/plain-file.mjs, on the application's thread), in processes run in rotating order with the unsealed file sink; \`trail.sealed-minus-unsealed\` is the seals' share the same way. Between processes the noise is of the order of a microsecond (the spread says how much), hence the direct CPU figures beside them.`,
+    `\`trail.chain-and-seals\` (the goal) is what the chain and seals add to the sink scenario (lib/trail-sink-driver.mjs: the sink scenario's forward events, \`call()\` of an event-mode site, the call uninstrumented subtracted, the time ending once everything is on disk, \`flushAuditLog\` waiting for the writer thread): the file sink as configured, sealed, minus the same pipeline into the file sink before the trail (lib/plain-file.mjs, on the application's thread), and, for \`trail.sealed-minus-unsealed\`, minus the file sink unsealed. The variants alternate in one process, ${settings.trailSinkRounds} rounds of ${settings.trailSinkEvents} events each after two of warm-up (the writer thread's code is compiled during them), in ABC CBA order, each round with a sink of its own on a fresh file, checked (every event there, chained or not, sealed or not); a sample is the median over rounds of the paired difference, one per process: between processes the same difference varies by about a microsecond (code placement, the heap), which pairing within a process cancels.`,
   );
   return [
     figure('trail.unchained-write', 'File sink write before the trail, on the calling thread: per line', 'µs', samples.plain),
     figure('trail.chain-per-event', 'CPU of the hash chain (paid on the writer thread): per line', 'µs', samples.chain),
     figure('trail.seals-per-event', 'CPU of seals every 1,000 lines (paid on the writer thread): per line', 'µs', samples.seals),
     figure('trail.chain-and-seals-cpu', 'CPU of the chain and seals together (paid on the writer thread): per line', 'µs', samples.both),
-    figure('trail.chain-and-seals', 'Sink scenario: file sink sealed − file sink before the trail, per event (paired processes)', 'µs', differences(endToEnd['ours-sealed'], endToEnd['plain-file'])),
-    figure('trail.sealed-minus-unsealed', 'Sink scenario: file sink sealed − unsealed, per event (paired processes)', 'µs', differences(endToEnd['ours-sealed'], endToEnd.ours)),
+    figure('trail.chain-and-seals', 'Sink scenario: file sink sealed − file sink before the trail, per event (paired rounds in one process)', 'µs', endToEnd.sealed),
+    figure('trail.sealed-minus-unsealed', 'Sink scenario: file sink sealed − unsealed, per event (paired rounds in one process)', 'µs', endToEnd.chained),
   ];
 }
 

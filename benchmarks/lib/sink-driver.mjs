@@ -1,86 +1,36 @@
 // Runs in a child process: writes `events` audit events to a JSONL file, either through the
 // mlx-audit runtime (an instrumented call of a site in event mode: record, then serialise on the
 // drain and hand to the file sink's writer thread, which chains and writes; `ours-sealed` also
-// seals the trail with the key of a seal state file; `plain-file` writes through the file sink as
-// it was before the trail, on this thread) or through pino given the same fields. The time ends
-// once everything is on disk (flushAuditLog waits for the writer thread). Usage:
-//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|ours-sealed|plain-file|pino-sync|pino-async> <events> <file> <fields.json> [<seal state file>]
+// seals the trail with the key of a seal state file) or through pino given the same fields. The
+// time ends once everything is on disk (flushAuditLog waits for the writer thread). Usage:
+//   MLX_AUDIT_SINK=off node sink-driver.mjs <ours|ours-sealed|pino-sync|pino-async> <events> <file> <fields.json> [<seal state file>]
 // Prints one JSON line: nanoseconds per event, the events the file holds (the runtime's own
 // records, `mlx-audit.*`, counted apart by action), and the first event.
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { setImmediate } from 'node:timers';
 import pino from 'pino';
 import { auditStats, configure, fileSink, flushAuditLog } from '@mlx-audit/runtime';
-import { call, site } from '@mlx-audit/runtime/instrument';
-import { PlainFile } from './plain-file.mjs';
+import { BATCH, auditedCall, eventCost, plainCall, timed } from './forward-events.mjs';
 
 const [variant, eventsText, file, fieldsFile, sealKeyFile] = process.argv.slice(2);
 if (file === undefined || fieldsFile === undefined) throw new Error('usage: sink-driver.mjs <variant> <events> <file> <fields.json> [<seal state file>]');
 const events = Number(eventsText);
-const BATCH = 1000;
-// Required untyped: the harness is type-checked strictly, and MLX's shipped .ts sources do not
-// pass strict checks (see the root README); programs/ covers the typed MLX code.
-/** @type {{ core: { array: (values: unknown, dtype?: unknown) => object, ones: (shape: number[]) => object, eval: (...arrays: object[]) => void, int32: unknown } }} */
-const mlx = createRequire(import.meta.url)('@frost-beta/mlx');
-const mx = mlx.core;
-
-/** Stands for the application's model: the runtime summarises it by class name. */
-class TextClassifier {
-  /** @param {unknown} input */
-  forward(input) {
-    return input === undefined ? undefined : output;
-  }
-}
-const model = new TextClassifier();
-const input = mx.array([[3, 1, 4, 1, 5, 9, 2, 6]], mx.int32);
-const output = mx.ones([1, 4]);
-mx.eval(input, output);
-
-// What the transformer emits for `model.forward(tokens)` in src/serve.ts.
-const forwardSite = site({ id: 'nn.Module#forward', kind: 'inference', mode: 'event', file: 'src/serve.ts', line: 42, column: 18, fn: 'predict', callee: 'model.forward', args: ['tensor'], receiver: 'module' });
-
-function nextTurn() {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * @param {() => void} emit
- * @param {number} count
- * @param {() => void} finish makes everything written reach the file
- */
-async function timed(emit, count, finish) {
-  const started = process.hrtime.bigint();
-  for (let done = 0; done < count; done += BATCH) {
-    const end = Math.min(count, done + BATCH);
-    for (let i = done; i < end; i++) emit();
-    await nextTurn();
-  }
-  finish();
-  return Number(process.hrtime.bigint() - started) / count;
-}
-
 rmSync(file, { force: true });
 /** @type {number} */
 let nsPerEvent;
-if (variant === 'ours' || variant === 'ours-sealed' || variant === 'plain-file') {
+if (variant === 'ours' || variant === 'ours-sealed') {
   if (variant === 'ours-sealed' && sealKeyFile === undefined) throw new Error('ours-sealed needs a seal state file');
   // Both configurations name the seal option: the unsealed one turns off MLX_AUDIT_SEAL_KEY_FILE.
   const seal = variant === 'ours-sealed' ? { keyFile: /** @type {string} */ (sealKeyFile) } : null;
-  // `plain-file`: the runtime's pipeline into the file sink as it was before the trail (no chain, no seal, this thread).
-  const sinkAt = (/** @type {string} */ path) => (variant === 'plain-file' ? new PlainFile(path) : fileSink({ path }));
+  const sinkAt = (/** @type {string} */ path) => fileSink({ path });
   const warmUpFile = `${file}.warm-up`;
   configure({ sinks: [sinkAt(warmUpFile)], exitHooks: false, seal });
-  const plain = () => void model.forward(input);
-  const audited = () => void call(forwardSite, model, model.forward, [input]);
-  await timed(plain, BATCH * 2, () => undefined);
-  await timed(audited, BATCH * 2, flushAuditLog);
+  await timed(plainCall, BATCH * 2, () => undefined);
+  await timed(auditedCall, BATCH * 2, flushAuditLog);
   // A new sink (the old one is closed), so the file holds the timed events only.
   configure({ sinks: [sinkAt(file)], exitHooks: false, seal });
   rmSync(warmUpFile);
   // The call itself, uninstrumented, is subtracted: what remains is the event.
-  const base = await timed(plain, events, () => undefined);
-  nsPerEvent = (await timed(audited, events, flushAuditLog)) - base;
+  nsPerEvent = await eventCost(events, flushAuditLog);
   const { dropped } = auditStats();
   if (dropped !== 0) throw new Error(`the runtime dropped ${dropped} events`);
 } else if (variant === 'pino-sync' || variant === 'pino-async') {

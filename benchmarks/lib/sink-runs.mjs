@@ -15,7 +15,7 @@ const DRIVER = fileURLToPath(new URL('sink-driver.mjs', import.meta.url));
 
 /**
  * @param {object} options
- * @param {'ours' | 'ours-sealed' | 'plain-file' | 'pino-sync' | 'pino-async'} options.variant
+ * @param {'ours' | 'ours-sealed' | 'pino-sync' | 'pino-async'} options.variant
  * @param {number} options.events
  * @param {string} options.file where the driver writes (left for the caller to read or delete)
  * @param {string} options.fields the fields pino writes (a JSON file)
