@@ -2,7 +2,8 @@
 // Which folder may import which: `pnpm lint` runs `depcruise` with these rules over every package's
 // src/ (README, "Repository layout"). Imports run one way: in the plugin, rules → taint → logging →
 // program → util; across packages, the catalogue and the runtime import no other workspace package,
-// the plugin never imports the runtime, and nothing imports the CLI.
+// the plugin never imports the runtime, the monitor imports only the runtime, and nothing imports
+// the CLI.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -40,6 +41,13 @@ module.exports = {
       comment: 'Emitted code calls the runtime; the transformer itself only needs the contract (names, descriptor types).',
       from: { path: '^packages/transformer/src/' },
       to: { path: '^packages/(eslint-plugin/|runtime/(?!(dist|src)/contract\\.))' },
+    },
+    {
+      name: 'monitor-imports-only-the-runtime',
+      comment: 'The rules read the trail in the runtime\'s format; they run in production programs (watch) and in the CLI, never in a build or a lint.',
+      severity: 'error',
+      from: { path: '^packages/monitor/src/' },
+      to: { path: '^packages/(?!(monitor|runtime)/)' },
     },
     {
       name: 'nothing-imports-the-cli',

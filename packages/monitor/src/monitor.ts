@@ -1,0 +1,64 @@
+import type { AuditEvent } from '@mlx-audit/runtime';
+import type { Alert } from './alert.js';
+import { count, timeOf } from './fields.js';
+import type { Observation, Rule, RuleState } from './rule.js';
+
+/** What an alert carries as `@timestamp` when no event so far had a valid one. */
+const NO_TIME = new Date(0).toISOString();
+
+/**
+ * Events in, alerts out, one event at a time. The alerts depend on the events alone, in their
+ * order: feeding a trail in one call or in many, here or in another process, gives the same ones.
+ */
+export class Monitor {
+  readonly rules: readonly Rule[];
+  #lastTimestamp = NO_TIME;
+  #ended = false;
+
+  constructor(rules: readonly Rule[]) {
+    const ids = new Set<string>();
+    for (const rule of rules) {
+      if (ids.has(rule.id)) throw new TypeError(`two rules have the id ${rule.id}`);
+      ids.add(rule.id);
+    }
+    this.rules = rules;
+  }
+
+  /** The alerts this event raises, in the order of the rules. */
+  push(event: AuditEvent): Alert[] {
+    if (this.#ended) throw new Error('the monitor has ended: make a new one for another input');
+    const time = timeOf(event);
+    if (time !== undefined) this.#lastTimestamp = event['@timestamp'] as string;
+    const observation: Observation = { event, time, timestamp: this.#lastTimestamp, sequence: count(event, 'event.sequence') };
+    const alerts: Alert[] = [];
+    const emit = (alert: Alert): void => {
+      alerts.push(alert);
+    };
+    for (const rule of this.rules) rule.observe(observation, emit);
+    return alerts;
+  }
+
+  /** The alerts of every event, in order. */
+  pushAll(events: Iterable<AuditEvent>): Alert[] {
+    const alerts: Alert[] = [];
+    for (const event of events) alerts.push(...this.push(event));
+    return alerts;
+  }
+
+  /** The end of the input: the alerts only the whole input shows. The monitor takes no event after it. */
+  end(): Alert[] {
+    if (this.#ended) return [];
+    this.#ended = true;
+    const alerts: Alert[] = [];
+    const emit = (alert: Alert): void => {
+      alerts.push(alert);
+    };
+    for (const rule of this.rules) rule.finish?.(this.#lastTimestamp, emit);
+    return alerts;
+  }
+
+  /** Each rule's state: keys held and evicted. */
+  state(): Record<string, RuleState> {
+    return Object.fromEntries(this.rules.map((rule) => [rule.id, rule.state()]));
+  }
+}

@@ -1,0 +1,35 @@
+import type { AuditEvent } from '@mlx-audit/runtime';
+import type { Alert, RuleIdentity } from './alert.js';
+
+/** One event as a rule sees it, with its time read once. */
+export interface Observation {
+  readonly event: AuditEvent;
+  /** Milliseconds of the event's `@timestamp`; undefined when it has none a date can be read from. */
+  readonly time: number | undefined;
+  /** The event's `@timestamp`, or the last valid one before it: what an alert it raises carries. */
+  readonly timestamp: string;
+  /** The event's `event.sequence`, when it has one. */
+  readonly sequence: number | undefined;
+}
+
+export type Emit = (alert: Alert) => void;
+
+/** How much a rule holds: keys kept, and keys forgotten to keep to its limit. */
+export interface RuleState {
+  readonly keys: number;
+  readonly evicted: number;
+}
+
+/**
+ * A detection rule: it sees every event once, in order, and says what it concludes through `emit`.
+ * It reads no clock and holds bounded state, so the same events give the same alerts wherever
+ * the rule runs.
+ */
+export interface Rule extends RuleIdentity {
+  observe(observation: Observation, emit: Emit): void;
+  /** The end of the input: what only the whole input shows (a run with no stopped record). */
+  finish?(last: string, emit: Emit): void;
+  state(): RuleState;
+}
+
+export const STATELESS: RuleState = { keys: 0, evicted: 0 };
