@@ -13,7 +13,7 @@ describe('mlx-audit', () => {
     const none = mlxAudit(ROOT, []);
     expect(none.status).toBe(2);
     expect(none.stdout).toMatch(/^Usage: mlx-audit <command> \[options\]/);
-    for (const command of ['plan', 'build']) expect(none.stdout).toContain(`mlx-audit ${command} `);
+    for (const command of ['plan', 'build', 'verify', 'detect', 'keygen']) expect(none.stdout).toContain(`mlx-audit ${command} `);
     expect(mlxAudit(ROOT, ['--help']).status).toBe(0);
   });
 
@@ -32,7 +32,7 @@ describe('mlx-audit', () => {
   });
 
   describe('installed without the transformer', () => {
-    // A node_modules with the CLI and the runtime only: a machine that verifies trails.
+    // A node_modules with the CLI and its dependencies (the runtime, the monitor) only: a machine that verifies trails.
     const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-cli-'));
     afterAll(() => {
       rmSync(directory, { recursive: true, force: true });
@@ -41,7 +41,7 @@ describe('mlx-audit', () => {
     mkdirSync(installed, { recursive: true });
     cpSync(join(PACKAGE, 'dist'), join(installed, 'cli', 'dist'), { recursive: true });
     cpSync(join(PACKAGE, 'package.json'), join(installed, 'cli', 'package.json'));
-    symlinkSync(join(ROOT, 'packages', 'runtime'), join(installed, 'runtime'));
+    for (const dependency of ['runtime', 'monitor']) symlinkSync(join(ROOT, 'packages', dependency), join(installed, dependency));
     const command = join(installed, 'cli', 'dist', 'cli.js');
 
     it.each(['plan', 'build'])('%s says in one line what to install, exit 2', (name) => {

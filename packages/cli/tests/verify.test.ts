@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mlxAudit } from './run-cli.js';
+import { writeTrail as writeTrailIn } from './trail-writer.js';
 
 // The command line of `mlx-audit verify` and `mlx-audit keygen`: arguments, the report, exit codes.
 // The engine's own tamper matrix, on a trail written by instrumented MLX calls, is the runtime's
 // (packages/runtime/tests); here a real trail is written by the runtime in a child process.
-
-const RUNTIME = fileURLToPath(new URL('../../runtime/dist/index.js', import.meta.url));
 
 let work: string;
 beforeAll(() => {
@@ -23,18 +20,10 @@ afterAll(() => {
 
 /** A trail of `events` events, written by the runtime's file sink in a process that exits cleanly. */
 function writeTrail(name: string, events: number, env: Record<string, string> = {}): string {
-  const directory = join(work, name);
-  const script = `
-    const { auditEvent } = await import(${JSON.stringify(RUNTIME)});
-    for (let i = 0; i < ${events}; i++) auditEvent('model.inference', { outcome: 'success' });
-  `;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env: { ...process.env, MLX_AUDIT_SINK: 'file', MLX_AUDIT_FILE: join(directory, 'audit.jsonl'), ...env },
-  });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return directory;
+  const trail = writeTrailIn(join(work, name), `for (let i = 0; i < ${events}; i++) auditEvent('model.inference', { outcome: 'success' });`, env);
+  expect(trail.stderr).toBe('');
+  expect(trail.status).toBe(0);
+  return trail.directory;
 }
 
 function keygen(name: string): { initial: string; state: string } {

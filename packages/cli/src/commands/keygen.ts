@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { createSealKeys } from '@mlx-audit/runtime/trail';
-import { firstSentence, usageError, type Command } from './command.js';
+import { parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit keygen`: the two files of a seal key (the runtime's README, "Tamper evidence").
 
@@ -12,16 +11,9 @@ export const keygenCommand: Command = {
   name: 'keygen',
   usage: USAGE,
   run(argv) {
-    let values;
-    try {
-      values = parseArgs({ args: [...argv], options: { 'initial-key': { type: 'string' }, 'state-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
-    } catch (error) {
-      return usageError(this, firstSentence(error));
-    }
-    if (values.help === true) {
-      process.stdout.write(`Usage: ${USAGE}\n`);
-      return 0;
-    }
+    const parsed = parseCommandArgs(this, { args: [...argv], options: { 'initial-key': { type: 'string' }, 'state-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     const initialKeyFile = values['initial-key'];
     const stateFile = values['state-file'];
     if (initialKeyFile === undefined || stateFile === undefined) return usageError(this, 'both --initial-key and --state-file are needed');

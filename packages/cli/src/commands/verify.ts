@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { PROBLEM_KINDS, readSealKeyFile, verifyTrail, type SealKey, type TrailVerification } from '@mlx-audit/runtime/trail';
-import { firstSentence, usageError, type Command } from './command.js';
+import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit verify`: whether a trail is what the runtime wrote, complete and unaltered. The
 // engine is the runtime's (`@mlx-audit/runtime/trail`), which wrote the chain and the seals; this
@@ -19,21 +18,13 @@ export const verifyCommand: Command = {
   name: 'verify',
   usage: USAGE,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: { 'key-file': { type: 'string', multiple: true }, live: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (error) {
-      return usageError(this, firstSentence(error));
-    }
+    const parsed = parseCommandArgs(this, {
+      args: [...argv],
+      allowPositionals: true,
+      options: { 'key-file': { type: 'string', multiple: true }, live: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help === true) {
-      process.stdout.write(`Usage: ${USAGE}\n`);
-      return 0;
-    }
     if (positionals.length === 0) return usageError(this, 'no trail given: name its files or its directory');
     const keys: SealKey[] = [];
     for (const file of values['key-file'] ?? []) {
