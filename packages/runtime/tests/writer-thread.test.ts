@@ -1,7 +1,5 @@
 import './support/quiet.js';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../src/configure.js';
@@ -13,6 +11,7 @@ import { verifyTrail } from '../src/trail/verify.js';
 import { testSite } from './support/capture.js';
 import { fileSinkWorkspace } from './support/file-sink-workspace.js';
 import { isRuntimeRecord } from './support/trail.js';
+import { nearlyFullDisk } from './support/full-disk.js';
 
 // The file sink as configured: its chain, seals and writes on the writer thread. What must hold
 // is what held when it wrote on the application's thread: every event on disk once
@@ -104,12 +103,9 @@ process.stdout.write(JSON.stringify(runtime.auditStats()));`);
   });
 
   it('writes a full disk’s batch not at all, no torn line, and carries on the chain once there is room', async () => {
-    const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-writer-enospc-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    const disk = nearlyFullDisk('mlx-audit-writer-enospc-');
     try {
-      const filler = join(mountPoint, 'filler');
-      writeFileSync(filler, Buffer.alloc(16 * 1024));
-      const path = join(mountPoint, 'audit.jsonl');
+      const { path } = disk;
       configure({ sinks: [fileSink({ path })], exitHooks: false });
       const failures = () => (auditStats().sinkFailures.file ?? 0);
       const failedBefore = failures();
@@ -123,7 +119,7 @@ process.stdout.write(JSON.stringify(runtime.auditStats()));`);
       const kept = eventsIn(path).length;
       expect(kept).toBeGreaterThan(0);
       expect(kept % 20).toBe(0);
-      rmSync(filler);
+      disk.makeRoom();
       for (let index = 0; index < 20; index++) call(inference, undefined, () => index, []);
       configure({ sinks: [], exitHooks: false });
       expect(eventsIn(path).length).toBe(kept + 20);
@@ -131,8 +127,7 @@ process.stdout.write(JSON.stringify(runtime.auditStats()));`);
       expect(result.problems).toEqual([]);
     } finally {
       configure({ sinks: [], exitHooks: false });
-      execFileSync('umount', ['-l', mountPoint]);
-      rmSync(mountPoint, { recursive: true, force: true });
+      disk.unmount();
     }
   });
 

@@ -8,15 +8,12 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditStats, configure, flushAuditLog } from '../../src/configure.js';
@@ -25,6 +22,7 @@ import { fileSink, fileSinkOnThisThread } from '../../src/sinks/file.js';
 import { testSite } from '../support/capture.js';
 import { isRuntimeRecord, unchainedLine } from '../support/trail.js';
 import { fileSinkWorkspace } from '../support/file-sink-workspace.js';
+import { nearlyFullDisk } from '../support/full-disk.js';
 
 // Attacks on the file sink by someone who shares the machine (writes a directory on the way to
 // the log, plants links and odd files) and by the machine itself (a full disk, logrotate). Where
@@ -87,15 +85,10 @@ write(4);`);
   });
 
   it('9b: a write that fills the disk (ENOSPC, a 64 KiB tmpfs) leaves no torn line, and writing resumes cleanly', () => {
-    // A real full disk: a tmpfs mounted for the test (root is required, as in CI). Should the
-    // mount be impossible, this throws: the test fails, it does not skip.
-    const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-enospc-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    const disk = nearlyFullDisk('mlx-audit-enospc-');
     let sink: ReturnType<typeof fileSinkOnThisThread> | undefined;
     try {
-      const filler = join(mountPoint, 'filler');
-      writeFileSync(filler, Buffer.alloc(16 * 1024));
-      const path = join(mountPoint, 'audit.jsonl');
+      const { path } = disk;
       sink = fileSinkOnThisThread({ path });
       let next = 0;
       let failure: unknown;
@@ -113,7 +106,7 @@ write(4);`);
       expect(kept).toEqual(Array.from({ length: kept.length }, (_, index) => index));
       expect(kept.length).toBe(next - 100);
 
-      rmSync(filler);
+      disk.makeRoom();
       sink.write(batch([line(next)]));
       expect(sequencesIn(path)).toEqual([...kept, next]);
 
@@ -128,9 +121,7 @@ write(4);`);
       expect([unchainedLine(rows.at(-2) ?? ''), rows.at(-1)]).toEqual([line(next + 1).slice(0, -1), '']);
     } finally {
       sink?.close();
-      // Lazy: a descriptor left open by a failure must not leave the mount behind.
-      execFileSync('umount', ['-l', mountPoint]);
-      rmSync(mountPoint, { recursive: true, force: true });
+      disk.unmount();
     }
   });
 

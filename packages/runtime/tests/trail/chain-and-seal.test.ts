@@ -1,7 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { evolveKey, hmacSha256, keyIdOf, sealMac, sealMessage, streamSeed } from
 import { createSealKeys, FILE_LEAD_EPOCHS, loadSealState, readSealKeyFile } from '../../src/trail/seal-key.js';
 import { verifyTrail } from '../../src/trail/verify.js';
 import { fieldsOf, keyOfEpoch, linesOf, privateDirectory, remove, subdirectory } from './support.js';
+import { nearlyFullDisk } from '../support/full-disk.js';
 
 // The chain, the seals and the key's evolution, each computed here again from the format the
 // README gives, with node:crypto alone.
@@ -275,18 +274,14 @@ describe('a sealed file sink', () => {
   });
 
   it('moves the key on once a seal is on disk: a batch the disk cannot take is sealed again with the same key', async () => {
-    // A real full disk: a tmpfs mounted for the test (root is required, as in CI).
-    const mountPoint = mkdtempSync(join(tmpdir(), 'mlx-audit-sealed-enospc-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    const disk = nearlyFullDisk('mlx-audit-sealed-enospc-');
     const keys = subdirectory(root, 'enospc-keys');
     createSealKeys({ initialKeyFile: join(keys, 'initial.key'), stateFile: join(keys, 'state.key') });
     const state = loadSealState(join(keys, 'state.key'));
     // On this thread, where the write throws and the key state is the one here.
     let sink: ReturnType<typeof fileSinkOnThisThread> | undefined;
     try {
-      const filler = join(mountPoint, 'filler');
-      writeFileSync(filler, Buffer.alloc(16 * 1024));
-      const path = join(mountPoint, 'audit.jsonl');
+      const { path } = disk;
       sink = fileSinkOnThisThread({ path });
       sink[TRAIL_CONTROL].setSealing({ state, everyLines: 10 });
       const line = (index: number) => `${JSON.stringify({ index, padding: 'x'.repeat(200) })}\n`;
@@ -308,7 +303,7 @@ describe('a sealed file sink', () => {
       expect(state.epoch).toBe(seals().length);
       // While the stream goes on, the state file holds a key ahead of the one in memory, never behind.
       expect(readSealKeyFile(join(keys, 'state.key')).epoch).toBeGreaterThan(state.epoch);
-      rmSync(filler);
+      disk.makeRoom();
       sink.write(batch([line(next)]));
       sink.close();
       const written = seals();
@@ -325,8 +320,7 @@ describe('a sealed file sink', () => {
       } catch {
         // Closed already, or the disk is still full: the mount goes either way.
       }
-      execFileSync('umount', ['-l', mountPoint]);
-      rmSync(mountPoint, { recursive: true, force: true });
+      disk.unmount();
     }
   });
 });

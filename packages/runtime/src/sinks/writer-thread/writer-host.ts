@@ -2,6 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { describeThrown } from '../../describe-thrown.js';
 import { reportOnce, reportToOperator } from '../../internal-report.js';
 import { RUN_ID, RUN_ID_DATA_KEY } from '../../trail/process-chain.js';
+import { encodeText } from '../line-buffer.js';
 import { PROGRESS, PROGRESS_SLOTS, type WriterData, type WriterReply, type WriterRequest } from './protocol.js';
 
 // The application's side of the file sink's writer thread: starts it the first time a file sink
@@ -244,10 +245,10 @@ class WriterThread {
   }
 }
 
-/** The groups encoded one after another into `target` from `offset` (all-ASCII text as Latin-1: the same bytes, several times faster). */
+/** The groups encoded one after another into `target` from `offset`. */
 function encodeInto(target: Buffer, offset: number, encoded: EncodedGroups): void {
   let at = offset;
-  for (const [text, bytes] of encoded.groups) at += target.write(text, at, bytes, bytes === text.length ? 'latin1' : 'utf8');
+  for (const [text, bytes] of encoded.groups) at += encodeText(target, at, text, bytes);
 }
 
 let writer: WriterThread | undefined;
