@@ -18,6 +18,9 @@ const goal = (max, text, control) => (control === undefined ? { kind: 'max', lim
 /** @type {(min: number, text: string) => Goal} */
 const atLeast = (min, text) => ({ kind: 'min', limit: min, text });
 
+/** The monitor's documented memory cap at its default limits (packages/monitor/README.md, "Bounded memory"). */
+export const MONITOR_MEMORY_CAP_MB = 64;
+
 /** @type {Readonly<Record<string, Goal>>} */
 export const GOALS = Object.fromEntries([
   ...SIZES.map((size) => [`lint.${size}.ours-over-floor`, goal(1.25, '≤ 1.25× the floor')]),
@@ -35,6 +38,9 @@ export const GOALS = Object.fromEntries([
   ['trail.chain-and-seals', goal(1, '≤ 1 µs per event')],
   ['trail.verify-lines-per-second', atLeast(300_000, '≥ 300,000 lines per second')],
   ['trail.load-100mb.added', goal(1, "≤ 1 ms: the file is not read on the call's path", 'trail.load-100mb.control')],
+  ['monitor.watch-added', goal(1, '≤ 1 µs per event')],
+  ['monitor.detect-events-per-second', atLeast(250_000, '≥ 250,000 events per second')],
+  ['monitor.memory', goal(MONITOR_MEMORY_CAP_MB, `≤ ${MONITOR_MEMORY_CAP_MB} MB (the documented cap)`)],
 ]);
 
 /** @type {readonly { scenario: string, title: string, ids: readonly string[] }[]} */
@@ -87,6 +93,11 @@ export const SECTIONS = [
       'trail.verify-cli-lines-per-second',
       ...['uninstrumented', 'instrumented', 'added', 'control', 'uncached-minus-cached', 'hash'].map((what) => `trail.load-100mb.${what}`),
     ],
+  },
+  {
+    scenario: 'monitor',
+    title: 'Watching the trail (detections in the process and over files)',
+    ids: ['monitor.watch-added', 'monitor.detect-events-per-second', 'monitor.detect-rss', 'monitor.memory', 'monitor.in-memory-events-per-second'],
   },
 ];
 

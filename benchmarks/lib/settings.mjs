@@ -29,6 +29,15 @@ export function benchSettings(quick) {
         trailVerifyReps: 2,
         trailLoadReps: 1,
         trailLoadRounds: 3,
+        monitorWatchReps: 2,
+        monitorWatchRounds: 3,
+        monitorWatchEvents: 2_000,
+        monitorDetectEvents: 20_000,
+        monitorClients: 1_000,
+        monitorDetectReps: 2,
+        monitorMemoryEvents: 100_000,
+        monitorMemoryClients: 10_000,
+        monitorMemoryReps: 1,
       }
     : {
         corpus: { small: 100, large: 1000 },
@@ -54,6 +63,15 @@ export function benchSettings(quick) {
         trailVerifyReps: 5,
         trailLoadReps: 5,
         trailLoadRounds: 7,
+        monitorWatchReps: 5,
+        monitorWatchRounds: 8,
+        monitorWatchEvents: 10_000,
+        monitorDetectEvents: 200_000,
+        monitorClients: 1_000,
+        monitorDetectReps: 5,
+        monitorMemoryEvents: 1_000_000,
+        monitorMemoryClients: 100_000,
+        monitorMemoryReps: 3,
       };
 }
 

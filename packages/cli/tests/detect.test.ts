@@ -135,11 +135,14 @@ describe('mlx-audit detect', () => {
     lines.splice(3, 0, 'not json at all', '[1, 2]');
     writeFileSync(file, `${lines.join('\n')}{"@timestamp":"2026-`);
     const result = mlxAudit(work, ['detect', trail]);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toBe('no alert: 8 events in 1 file\n');
+    // The rules read on; the chain says the two whole lines do not belong (the torn last line is a crash's, not tampering).
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^\S+ high auditing-gap\.chain: malformed in .*audit\.jsonl at line 4: not a JSON line \(and 1 more of this kind\) \[log\.file\.path=\S+audit\.jsonl\]\n1 alert \(1 high\): 8 events in 1 file\n$/);
     expect(result.stderr).toBe(`mlx-audit detect: skipped 3 lines that are not a JSON object (the first at ${file}:4)\n`);
     const json = mlxAudit(work, ['detect', '--json', trail]);
-    expect(json.stdout).toBe('');
+    expect(jsonLines(json.stdout)).toEqual([
+      expect.objectContaining({ 'rule.id': 'auditing-gap.chain', 'log.file.path': file, 'mlx_audit.problem.kind': 'malformed', 'mlx_audit.problem.count': 2, 'mlx_audit.trail.lines': [4, 5] }),
+    ]);
     expect(json.stderr).toBe(result.stderr);
 
     const untimed = join(work, 'untimed');
@@ -150,9 +153,37 @@ describe('mlx-audit detect', () => {
     expect(since.status).toBe(1);
   });
 
+  it('verifies the chain: a line changed after the fact is an auditing-gap.chain alert naming the file and the line', () => {
+    const trail = cleanTrail('tampered', `for (let i = 0; i < 5; i++) ${SUCCESS};`);
+    const file = join(trail, 'audit.jsonl');
+    // The application's 3rd event made to say it failed: every field still well-formed, the line's hash now wrong.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[4] = (lines[4] ?? '').replace('"event.outcome":"success"', '"event.outcome":"failure"');
+    writeFileSync(file, lines.join('\n'));
+    const result = mlxAudit(work, ['detect', '--json', trail]);
+    expect(result.status).toBe(1);
+    expect(jsonLines(result.stdout)).toEqual([
+      expect.objectContaining({ 'rule.id': 'auditing-gap.chain', 'event.severity': 73, 'log.file.path': file, 'mlx_audit.problem.kind': 'modified', 'mlx_audit.trail.lines': [5] }),
+    ]);
+  });
+
+  it('--live: the newest run of each trail is still being written, so it is not "not stopped"; an earlier run that never stopped still is', () => {
+    const killed = killedTrail('live-killed');
+    const live = mlxAudit(work, ['detect', '--json', '--live', killed]);
+    expect(jsonLines(live.stdout).map((alert) => alert['rule.id'])).toEqual(['error-spike.burn-rate']);
+    // A second run after the killed one: the first never stopped, the second is the live one.
+    const restarted = writeTrail(killed, `${SUCCESS};\nflushAuditLog();\nprocess.kill(process.pid, 'SIGKILL');`, { MLX_AUDIT_SERVICE_NAME: 'detect-test' });
+    expect(restarted.signal).toBe('SIGKILL');
+    const alerts = jsonLines(mlxAudit(work, ['detect', '--json', '--live', killed]).stdout);
+    expect(alerts.map((alert) => alert['rule.id'])).toEqual(['error-spike.burn-rate', 'auditing-gap.not-stopped']);
+    const runs = readFileSync(join(killed, 'audit.jsonl'), 'utf8').match(/"mlx_audit\.run":"([0-9a-f]{32})"/g) ?? [];
+    expect(alerts[1]?.['mlx_audit.run']).toBe(runs[0]?.slice(-33, -1));
+    expect(runs.at(-1)).not.toBe(runs[0]);
+  });
+
   it('says what is wrong with its arguments in one line and the usage, exit 2', () => {
     const trail = cleanTrail('arguments', SUCCESS);
-    for (const args of [['detect'], ['detect', '--bogus', trail], ['detect', '--since', 'yesterday', trail], ['detect', '--since', '2026-03-01T12:00', trail], ['detect', trail, '--since']]) {
+    for (const args of [['detect'], ['detect', '--bogus', trail], ['detect', '--since', 'yesterday', trail], ['detect', '--since', '2026-03-01T12:00', trail], ['detect', '--since', '2026-02-31', trail], ['detect', trail, '--since']]) {
       const result = mlxAudit(work, args);
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');

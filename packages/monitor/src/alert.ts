@@ -1,4 +1,4 @@
-import { ECS_VERSION, type AuditEvent, type JsonValue } from '@mlx-audit/runtime';
+import { ALERT_ACTION, ECS_VERSION, type AuditEvent, type JsonValue } from '@mlx-audit/runtime';
 
 /**
  * `event.severity` is a number in ECS. The scale is the one Elastic's detection rules give their
@@ -8,10 +8,10 @@ export const SEVERITY = { low: 21, medium: 47, high: 73, critical: 99 } as const
 export type Severity = keyof typeof SEVERITY;
 
 /**
- * The runtime reserves actions that start with `mlx-audit.` for itself (`auditEvent` refuses them),
- * so an application cannot write an event that passes for an alert.
+ * `mlx-audit.alert`: the runtime reserves actions that start with `mlx-audit.` for itself
+ * (`auditEvent` refuses them), so an application cannot write an event that passes for an alert.
  */
-export const ALERT_ACTION = 'mlx-audit.alert';
+export { ALERT_ACTION };
 
 /** An alert: an event of the trail's format, with `event.kind: "alert"` and the rule that raised it. */
 export interface Alert {
@@ -37,13 +37,26 @@ export interface Alert {
   readonly [field: string]: JsonValue;
 }
 
+/** A MITRE ATLAS technique an alert of the rule is evidence of (`threat.*` in ECS). */
+export interface AtlasTechnique {
+  /** `AML.T0024` */
+  readonly id: string;
+  /** `Exfiltration via AI Inference API` */
+  readonly name: string;
+  /** The technique's page: `https://atlas.mitre.org/techniques/AML.T0024`. */
+  readonly reference: string;
+  readonly tactic: { readonly id: string; readonly name: string };
+}
+
 /** What names a rule in its alerts. */
 export interface RuleIdentity {
   readonly id: string;
   readonly name: string;
   readonly description: string;
-  /** The family: `auditing-gap`, `error-spike`. */
+  /** The family: `auditing-gap`, `error-spike`, `unexpected-model`, `latency-shift`, `extraction`, `resources`, `confidence-drift`. */
   readonly category: string;
+  /** The ATLAS techniques its alerts are evidence of, where one applies. */
+  readonly threat?: readonly AtlasTechnique[];
 }
 
 export interface AlertContent {
@@ -73,8 +86,21 @@ export function makeAlert(rule: RuleIdentity, content: AlertContent): Alert {
     'rule.category': rule.category,
   };
   for (const [field, value] of Object.entries(content.fields)) if (value !== undefined) alert[field] = value;
+  if (rule.threat !== undefined && rule.threat.length > 0) Object.assign(alert, threatFields(rule.threat));
   alert['mlx_audit.evidence.sequences'] = content.evidence;
   return alert as Alert;
+}
+
+/** ECS `threat.*` for ATLAS techniques: ECS's threat fields take arrays where an alert names several. */
+function threatFields(techniques: readonly AtlasTechnique[]): Record<string, JsonValue> {
+  return {
+    'threat.framework': 'MITRE ATLAS',
+    'threat.technique.id': techniques.map((technique) => technique.id),
+    'threat.technique.name': techniques.map((technique) => technique.name),
+    'threat.technique.reference': techniques.map((technique) => technique.reference),
+    'threat.tactic.id': [...new Set(techniques.map((technique) => technique.tactic.id))],
+    'threat.tactic.name': [...new Set(techniques.map((technique) => technique.tactic.name))],
+  };
 }
 
 /** The fields that place an event in its process and service, copied onto the alerts it raises. */

@@ -22,8 +22,51 @@ export function count(event: AuditEvent, field: string): number | undefined {
 export function timeOf(event: AuditEvent): number | undefined {
   const stamp = event['@timestamp'];
   if (typeof stamp !== 'string') return undefined;
-  const time = Date.parse(stamp);
+  const time = canonicalTime(stamp) ?? Date.parse(stamp);
   return Number.isFinite(time) ? time : undefined;
+}
+
+// The runtime writes every @timestamp as `toISOString()` does (`2026-03-01T12:34:56.789Z`), and a
+// trail's consecutive events share their hour: that hour is parsed once, the rest read digit by
+// digit, at a tenth of Date.parse's cost. Anything else goes to Date.parse.
+// No stamp starts with a NUL: the first one always parses its hour.
+let hourPrefix = '\0';
+let hourStart = Number.NaN;
+
+function canonicalTime(stamp: string): number | undefined {
+  if (stamp.length !== 24 || stamp.charCodeAt(13) !== COLON || stamp.charCodeAt(16) !== COLON || stamp.charCodeAt(19) !== DOT || stamp.charCodeAt(23) !== ZULU) return undefined;
+  if (!stamp.startsWith(hourPrefix)) {
+    // Only the strict form: Date.parse reads other texts by looser rules (it drops the
+    // milliseconds of some), which the digits below would not follow.
+    if (!CANONICAL_HOUR.test(stamp)) return undefined;
+    const prefix = stamp.slice(0, 13);
+    const start = Date.parse(`${prefix}:00:00.000Z`);
+    if (!Number.isFinite(start)) return undefined;
+    hourPrefix = prefix;
+    hourStart = start;
+  }
+  const minutes = digits(stamp, 14, 2);
+  const seconds = digits(stamp, 17, 2);
+  const milliseconds = digits(stamp, 20, 3);
+  if (minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59 || milliseconds < 0) return undefined;
+  return hourStart + minutes * 60_000 + seconds * 1000 + milliseconds;
+}
+
+const CANONICAL_HOUR = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):/;
+const COLON = 58;
+const DOT = 46;
+const ZULU = 90;
+const ZERO = 48;
+
+/** The decimal number of `length` digits at `start`, or -1 where one is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index++) {
+    const digit = text.charCodeAt(index) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**

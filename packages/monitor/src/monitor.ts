@@ -14,6 +14,11 @@ export class Monitor {
   readonly rules: readonly Rule[];
   #lastTimestamp = NO_TIME;
   #ended = false;
+  // What the rules emit for the event being pushed; one closure for the monitor's life, not one an event.
+  #raised: Alert[] = [];
+  readonly #emit = (alert: Alert): void => {
+    this.#raised.push(alert);
+  };
 
   constructor(rules: readonly Rule[]) {
     const ids = new Set<string>();
@@ -30,12 +35,9 @@ export class Monitor {
     const time = timeOf(event);
     if (time !== undefined) this.#lastTimestamp = event['@timestamp'] as string;
     const observation: Observation = { event, time, timestamp: this.#lastTimestamp, sequence: count(event, 'event.sequence') };
-    const alerts: Alert[] = [];
-    const emit = (alert: Alert): void => {
-      alerts.push(alert);
-    };
+    const emit = this.#emit;
     for (const rule of this.rules) rule.observe(observation, emit);
-    return alerts;
+    return this.#take();
   }
 
   /** The alerts of every event, in order. */
@@ -49,12 +51,21 @@ export class Monitor {
   end(): Alert[] {
     if (this.#ended) return [];
     this.#ended = true;
-    const alerts: Alert[] = [];
-    const emit = (alert: Alert): void => {
-      alerts.push(alert);
-    };
-    for (const rule of this.rules) rule.finish?.(this.#lastTimestamp, emit);
-    return alerts;
+    for (const rule of this.rules) rule.finish?.(this.#lastTimestamp, this.#emit);
+    return this.#take();
+  }
+
+  /** The alerts raised since the last call, as an array of the caller's. */
+  #take(): Alert[] {
+    if (this.#raised.length === 0) return [];
+    const raised = this.#raised;
+    this.#raised = [];
+    return raised;
+  }
+
+  /** The last valid `@timestamp` pushed (the epoch before any): what an alert about the whole input carries. */
+  get lastTimestamp(): string {
+    return this.#lastTimestamp;
   }
 
   /** Each rule's state: keys held and evicted. */

@@ -17,6 +17,10 @@ export interface RunOf {
  */
 export class RunResolver {
   readonly #runByProcess: KeyedState<number | undefined, string>;
+  // The answer for the last process asked about: a trail's events mostly come from one process in
+  // a row, and the answer changes only when a record names a run.
+  #lastPid: number | undefined;
+  #lastAnswer: RunOf | undefined;
 
   constructor(maxKeys: number) {
     this.#runByProcess = new KeyedState(maxKeys);
@@ -27,11 +31,18 @@ export class RunResolver {
     const named = text(event, 'mlx_audit.run');
     if (named !== undefined) {
       this.#runByProcess.set(pid, named);
-      return { key: `run:${named}`, run: named };
+      return this.#remember(pid, { key: `run:${named}`, run: named });
     }
+    if (this.#lastAnswer !== undefined && pid === this.#lastPid) return this.#lastAnswer;
     const run = this.#runByProcess.peek(pid);
-    if (run !== undefined) return { key: `run:${run}`, run };
-    return { key: `pid:${pid === undefined ? '' : String(pid)}`, run: undefined };
+    if (run !== undefined) return this.#remember(pid, { key: `run:${run}`, run });
+    return this.#remember(pid, { key: `pid:${pid === undefined ? '' : String(pid)}`, run: undefined });
+  }
+
+  #remember(pid: number | undefined, answer: RunOf): RunOf {
+    this.#lastPid = pid;
+    this.#lastAnswer = answer;
+    return answer;
   }
 
   get size(): number {

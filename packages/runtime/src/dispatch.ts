@@ -6,6 +6,7 @@ import { buildCallEvent, type CallRecord, type EventDraft } from './event.js';
 import { callEventLine } from './line.js';
 import type { RedactionSettings } from './settings.js';
 import type { AuditEvent, AuditSink } from './sinks/sink.js';
+import { hasWatchers } from './watchers.js';
 import { CANONICAL_LINES, chainLine, type CanonicalBatch, type ChainedLine } from './trail/process-chain.js';
 
 /** What a drain hands on: a call's record (its event is made only in the form a sink asks for), or an event already made. */
@@ -56,6 +57,15 @@ class EventBatch implements CanonicalBatch {
       }),
     );
     return this.#events;
+  }
+
+  /**
+   * The events as the runtime made them, for the trail's watchers: without the chain's fields, and
+   * with their strings not yet neutralised (`neutralizeValue` makes a copy key by key, which V8
+   * keeps as a slow dictionary: tens of microseconds an event; a watcher reads a few fields).
+   */
+  get drafts(): readonly EventDraft[] {
+    return present(this.each((item) => item.event ?? buildCallEvent(item.record, this.settings)));
   }
 
   private canonical(): readonly (string | undefined)[] {
@@ -110,6 +120,8 @@ export class Delivery {
   #batch: EventBatch | undefined;
   #next = 0;
   readonly #tally = new WriteTally();
+  // The batch's events as made, kept for the trail's watchers once every sink has had them.
+  #observed: readonly EventDraft[] | undefined;
 
   constructor(
     sinks: readonly AuditSink[],
@@ -136,8 +148,16 @@ export class Delivery {
       if (this.#batch !== undefined && writeTo(sink, this.#batch, this.events.length, this.#tally)) this.#tally.writers++;
       if (this.#next < this.#sinks.length && performance.now() >= deadline) return false;
     }
+    if (this.#batch !== undefined && hasWatchers()) this.#observed = this.#batch.drafts;
     this.#batch = undefined;
     return true;
+  }
+
+  /** The delivered batch's events for the trail's watchers (once; none without a watcher). */
+  takeObserved(): readonly EventDraft[] | undefined {
+    const observed = this.#observed;
+    this.#observed = undefined;
+    return observed;
   }
 
   /** The batch was counted (delivered or lost); `onAllFailedLate` recounts it as lost should every sink that wrote it fail later. */

@@ -2,6 +2,7 @@ import { reportOnce } from './internal-report.js';
 import { MODEL_MODES } from './model-identity/options.js';
 import type { ModelEnvironment } from './model-identity/policy.js';
 import { DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_SIZE } from './pipeline.js';
+import { DEFAULT_RESOURCES_INTERVAL_MS, MIN_RESOURCES_INTERVAL_MS } from './resource-gauges/options.js';
 import { ERROR_MESSAGE_POLICIES, MIN_KEY_BYTES, PATH_POLICIES, type ErrorMessagePolicy, type PathPolicy } from './settings.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, fileSink } from './sinks/file.js';
 import { otelLogsSink } from './sinks/otel-logs.js';
@@ -28,6 +29,8 @@ export interface EnvironmentSettings {
   readonly models: ModelEnvironment;
   /** `MLX_AUDIT_SEAL_KEY_FILE` and `MLX_AUDIT_SEAL_EVERY_LINES` (trail/seal-options.ts reads the key file). */
   readonly seal: SealEnvironment;
+  /** `MLX_AUDIT_RESOURCES_INTERVAL_MS`: the resource gauges' interval, null for `off`. */
+  readonly resourcesIntervalMs: number | null;
 }
 
 export const DEFAULT_FILE = 'mlx-audit/audit.jsonl';
@@ -49,6 +52,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'MLX_AUDIT_MODELS_MODE',
   'MLX_AUDIT_SEAL_KEY_FILE',
   'MLX_AUDIT_SEAL_EVERY_LINES',
+  'MLX_AUDIT_RESOURCES_INTERVAL_MS',
 ];
 
 export function settingsFromEnvironment(env: Environment): EnvironmentSettings {
@@ -69,7 +73,20 @@ export function settingsFromEnvironment(env: Environment): EnvironmentSettings {
       keyFile: nonEmpty(env.MLX_AUDIT_SEAL_KEY_FILE),
       everyLines: integerVariable(env, 'MLX_AUDIT_SEAL_EVERY_LINES', 1, DEFAULT_SEAL_EVERY_LINES),
     },
+    resourcesIntervalMs: resourcesVariable(env),
   };
+}
+
+/** The gauges' interval: `off` (spelled so) turns them off; anything else that is no interval keeps them on, at the default. */
+function resourcesVariable(env: Environment): number | null {
+  const name = 'MLX_AUDIT_RESOURCES_INTERVAL_MS';
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return DEFAULT_RESOURCES_INTERVAL_MS;
+  if (text.toLowerCase() === 'off') return null;
+  const value = Number(text);
+  if (Number.isSafeInteger(value) && value >= MIN_RESOURCES_INTERVAL_MS) return value;
+  warnInvalid(name, text, `an integer of at least ${MIN_RESOURCES_INTERVAL_MS} (milliseconds) or off`, String(DEFAULT_RESOURCES_INTERVAL_MS));
+  return DEFAULT_RESOURCES_INTERVAL_MS;
 }
 
 /**

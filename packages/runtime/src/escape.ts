@@ -49,3 +49,12 @@ export function neutralizeValue(value: JsonValue | Readonly<Record<string, JsonV
   }
   return value;
 }
+
+/**
+ * An event as sinks that take objects get it: every string, keys included, with control and
+ * format characters written out as `\uXXXX`; fields that are `undefined` left out. For what a
+ * trail watcher prints or passes on.
+ */
+export function neutralizeEvent(event: Readonly<Record<string, JsonValue | undefined>>): Readonly<Record<string, JsonValue>> {
+  return neutralizeValue(event) as Readonly<Record<string, JsonValue>>;
+}

@@ -8,6 +8,7 @@ export {
   auditHttpHandler,
   pseudonymize,
   type AuditContext,
+  type AuditHttpHandlerOptions,
   type RequestWithSocket,
 } from './context.js';
 export type { AuditSink, AuditBatch, AuditEvent } from './sinks/sink.js';
@@ -19,8 +20,13 @@ export { otelLogsSink, type OtelLogsApi, type OtelLogsSinkOptions, type OtelLogR
 export { functionSink } from './sinks/function.js';
 export { summarizeValue, summarizeTensor } from './summarizers.js';
 export type { TensorSummary } from './tensor.js';
+export { confidenceSummary, CONFIDENCE_BUCKETS, type ConfidenceSummary } from './confidence.js';
+export { RESOURCES_ACTION } from './resource-gauges/sampler.js';
+export type { ResourceOptions } from './resource-gauges/options.js';
 export type { JsonValue } from './summary.js';
 export { DROPPED_ACTION, ECS_VERSION } from './event.js';
+export { ALERT_ACTION, watchTrail, type TrailWatcher, type WatchedEvent } from './watchers.js';
+export { neutralizeEvent } from './escape.js';
 export { ModelNotAllowedError } from './model-identity/gate.js';
 export { MODEL_HASHED_ACTION, MODEL_NOT_ALLOWED_ACTION, MODEL_NOT_HASHED_ACTION } from './model-identity/identity-events.js';
 export { modelHashingIdle } from './model-identity/hash-queue.js';

@@ -4,6 +4,7 @@ import { buildDroppedEvent, buildManualEvent, type CallRecord, type EventDraft, 
 import { reportOnce } from './internal-report.js';
 import { redactionSettings } from './settings.js';
 import type { AuditSink } from './sinks/sink.js';
+import { notifyWatchers } from './watchers.js';
 
 export const DEFAULT_BUFFER_SIZE = 16_384;
 export const DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -24,7 +25,12 @@ let capacity = DEFAULT_BUFFER_SIZE;
 let byteCapacity = DEFAULT_BUFFER_BYTES;
 let bufferedBytes = 0;
 let sinks: readonly AuditSink[] = [];
-const records: (CallRecord | ManualRecord)[] = [];
+/** An event the runtime made whole (an alert a watcher raised): written as it is. */
+interface MadeRecord {
+  readonly event: EventDraft;
+  readonly bytes: number;
+}
+const records: (CallRecord | ManualRecord | MadeRecord)[] = [];
 let droppedSinceLastReport = 0;
 let sequence = 0;
 let scheduledDrain: NodeJS.Immediate | undefined;
@@ -73,8 +79,16 @@ export function nextSequence(): number {
   return ++sequence;
 }
 
+/**
+ * Appends an event of the runtime's that is already made (its `event.sequence` from
+ * `nextSequence`), past the buffer's limits: the runtime's own records are never turned away.
+ */
+export function enqueueEvent(event: EventDraft): void {
+  enqueue({ event, bytes: recordBytes(4) });
+}
+
 /** Appends a record; serialisation and I/O wait for a setImmediate callback, or not at all once the process is exiting. */
-export function enqueue(record: CallRecord | ManualRecord): void {
+export function enqueue(record: CallRecord | ManualRecord | MadeRecord): void {
   records.push(record);
   bufferedBytes += record.bytes;
   totals.recorded++;
@@ -130,6 +144,10 @@ function runDrain(maxSteps: number, deadline: number): void {
           events.push({ record });
           continue;
         }
+        if ('event' in record) {
+          events.push({ event: record.event });
+          continue;
+        }
         try {
           events.push({ event: buildManualEvent(record, settings) });
         } catch (error) {
@@ -164,8 +182,16 @@ function continueDelivery(delivery: Delivery, deadline: number): boolean {
         totals.lost += count;
       });
     } else totals.lost += count;
+    // The watchers' alerts join the buffer, behind what was recorded meanwhile.
+    for (const alert of watch(delivery)) enqueueEvent(alert);
   }
   return done;
+}
+
+/** The alerts the trail's watchers raise on a delivered batch. */
+function watch(delivery: Delivery): EventDraft[] {
+  const observed = delivery.takeObserved();
+  return observed === undefined || observed.length === 0 ? [] : notifyWatchers(observed, nextSequence);
 }
 
 /**
@@ -180,7 +206,11 @@ export function deliverNow(event: EventDraft, to: readonly AuditSink[]): void {
   const wasDraining = draining;
   draining = true;
   try {
-    new Delivery(to, [{ event }], redactionSettings()).run(Infinity);
+    const delivery = new Delivery(to, [{ event }], redactionSettings());
+    delivery.run(Infinity);
+    // What the record makes a watcher raise (auditing turned off) goes to the same sinks, now:
+    // they are the last to hear from this configuration.
+    for (const alert of watch(delivery)) new Delivery(to, [{ event: alert }], redactionSettings()).run(Infinity);
   } finally {
     draining = wasDraining;
   }

@@ -1,29 +1,42 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { createMonitor, SEVERITY, type Alert, type Monitor } from '@mlx-audit/monitor';
+import { chainAlerts, createMonitor, SEVERITY, type Alert, type Monitor, type RuleOptions } from '@mlx-audit/monitor';
 import type { AuditEvent } from '@mlx-audit/runtime';
-import { findTrails } from '@mlx-audit/runtime/trail';
+import { findTrails, verifyTrail, type TrailFiles } from '@mlx-audit/runtime/trail';
+import { MonitorConfigError, readMonitorConfig } from '../monitor-config.js';
 import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit detect`: the detection rules of `@mlx-audit/monitor` over trail files. The rules are
 // the monitor's and the file order is the runtime's (`findTrails`); this file reads the lines, one
 // at a time, and is the command line: arguments, the alerts for people or for machines, the exit code.
 
-const USAGE = `mlx-audit detect <files or directories>... [--json] [--since T]
-    Runs the monitor's rules (auditing gaps, error spikes) over audit trails, rotated files
-    included, oldest first, line by line: one line per alert (time, severity, rule, reason, key
+const USAGE = `mlx-audit detect <files or directories>... [--json] [--since T] [--live] [--config F]
+    Runs the monitor's rules over audit trails, rotated files included, oldest first, line by
+    line, and verifies their hash chain: one line per alert (time, severity, rule, reason, key
     fields), then a summary. A line that is not a JSON object is skipped and counted on stderr.
     --json      one alert per line, the event the monitor makes (as in the process); nothing else on stdout
     --since T   leave out events whose @timestamp is earlier than T (ISO 8601: 2026-03-01, or
                 2026-03-01T12:00:00Z with Z or an offset); events without a readable @timestamp are kept
+                (the chain is verified whole)
+    --live      the trails are being written (a running service): the newest run of each trail
+                is not yet stopped, and its lines after the last seal are not yet sealed
+    --config F  the rules' options, a JSON file ({ "burnRate": { "objective": 0.999 } }: the
+                options watch() takes in the process); an unknown or invalid option is an error
     Exit 0 no alert, 1 alerts, 2 cannot read (bad arguments, a missing or unreadable file).`;
 
 /** A date, or a date and time with `Z` or an offset: what `--since` takes, never the local time zone. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Whether the date part names a day of the calendar: Date.parse takes 2026-02-31 for 3 March. */
+function realDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** The fields an alert line shows, where the alert has them. */
-const KEY_FIELDS = ['service.name', 'mlx.binding', 'process.pid', 'mlx_audit.run', 'file.path', 'file.hash.sha256', 'url.domain'] as const;
+const KEY_FIELDS = ['service.name', 'client.id', 'mlx.binding', 'process.pid', 'mlx_audit.run', 'file.path', 'file.hash.sha256', 'url.domain', 'log.file.path'] as const;
 
 export const detectCommand: Command = {
   name: 'detect',
@@ -32,34 +45,48 @@ export const detectCommand: Command = {
     const parsed = parseCommandArgs(this, {
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, since: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean', default: false }, since: { type: 'string' }, live: { type: 'boolean', default: false }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
     if (positionals.length === 0) return usageError(this, 'no trail given: name its files or its directory');
     let since: number | undefined;
     if (values.since !== undefined) {
-      since = ISO_TIME.test(values.since) ? Date.parse(values.since) : Number.NaN;
+      since = ISO_TIME.test(values.since) && realDate(values.since) ? Date.parse(values.since) : Number.NaN;
       if (!Number.isFinite(since)) return usageError(this, `--since takes an ISO 8601 time such as 2026-03-01T12:00:00Z, not '${values.since}'`);
+    }
+    let options: RuleOptions = {};
+    if (values.config !== undefined) {
+      try {
+        options = await readMonitorConfig(values.config);
+      } catch (error) {
+        if (error instanceof MonitorConfigError) return usageError(this, error.message);
+        throw error;
+      }
     }
     const files = await trailFiles(positionals);
     if (typeof files === 'string') return cannotRead(files);
+    // The chain is verified alongside: the verifier reads the files on its own, in constant memory.
+    const verification = verifyTrail(files.trails.flatMap((trail) => trail.files), { live: values.live });
 
     const report = values.json ? (alert: Alert) => `${JSON.stringify(alert)}\n` : forPeople;
     const tally = new Tally();
-    const detection = new Detection(createMonitor(), since, (alert) => {
+    const detection = new Detection(createMonitor(options), since, (alert) => {
       tally.add(alert);
       process.stdout.write(report(alert));
     });
-    for (const file of files.files) {
-      try {
-        await detection.readFile(file);
-      } catch (error) {
-        return cannotRead(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? firstSentence(error)}`);
+    for (const trail of files.trails) {
+      for (const file of trail.files) {
+        try {
+          await detection.readFile(file);
+        } catch (error) {
+          return cannotRead(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? firstSentence(error)}`);
+        }
       }
+      detection.endTrail(values.live);
     }
-    detection.end();
-    if (!values.json) process.stdout.write(`${tally.summary()}: ${detection.summary(files.files.length)}\n`);
+    detection.end((await verification).problems);
+    if (!values.json) process.stdout.write(`${tally.summary()}: ${detection.summary(files.trails.reduce((sum, trail) => sum + trail.files.length, 0))}\n`);
     for (const note of [...files.skipped, ...detection.notes()]) process.stderr.write(`mlx-audit detect: ${note}\n`);
     return tally.alerts > 0 ? 1 : 0;
   },
@@ -70,8 +97,8 @@ function cannotRead(message: string): number {
   return 2;
 }
 
-/** The files to read, in the runtime's order (trail by trail, rotated files oldest first), or why they cannot be read. */
-async function trailFiles(paths: readonly string[]): Promise<{ files: string[]; skipped: string[] } | string> {
+/** The trails to read, in the runtime's order (trail by trail, rotated files oldest first), or why they cannot be read. */
+async function trailFiles(paths: readonly string[]): Promise<{ trails: readonly TrailFiles[]; skipped: string[] } | string> {
   const found = await findTrails(paths);
   const [unreadable] = found.unreadable;
   if (unreadable !== undefined) return `cannot read ${unreadable.file}: ${unreadable.reason}`;
@@ -84,7 +111,7 @@ async function trailFiles(paths: readonly string[]): Promise<{ files: string[]; 
       return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`;
     }
   }
-  return { files, skipped: found.skipped.map(({ file, reason }) => `skipped ${file}: ${reason}`) };
+  return { trails: found.trails, skipped: found.skipped.map(({ file, reason }) => `skipped ${file}: ${reason}`) };
 }
 
 /** Lines into the monitor, one at a time; what was read, left out and skipped is counted. */
@@ -97,6 +124,10 @@ class Detection {
   #untimed = 0;
   #malformed = 0;
   #firstMalformed = '';
+  // The run the trail being read named last (its newest stream's), and the runs still being
+  // written in --live mode: one per trail.
+  #lastRun: string | undefined;
+  readonly #liveRuns = new Set<string>();
 
   constructor(monitor: Monitor, since: number | undefined, emit: (alert: Alert) => void) {
     this.#monitor = monitor;
@@ -124,13 +155,28 @@ class Detection {
         }
       }
       this.#events++;
+      if (typeof event['mlx_audit.run'] === 'string') this.#lastRun = event['mlx_audit.run'];
       for (const alert of this.#monitor.push(event)) this.#emit(alert);
     }
   }
 
-  /** The end of the input: the alerts only the whole of it shows (a run without its stopped record). */
-  end(): void {
-    for (const alert of this.#monitor.end()) this.#emit(alert);
+  /** The end of a trail's files; with `live`, its newest run is still being written. */
+  endTrail(live: boolean): void {
+    if (live && this.#lastRun !== undefined) this.#liveRuns.add(this.#lastRun);
+    this.#lastRun = undefined;
+  }
+
+  /**
+   * The end of the input: the alerts only the whole of it shows (a run without its stopped
+   * record, except the runs still being written), then what the verifier found in the chain.
+   */
+  end(problems: Parameters<typeof chainAlerts>[0]): void {
+    for (const alert of this.#monitor.end()) {
+      const run = alert['mlx_audit.run'];
+      if (alert['rule.id'] === 'auditing-gap.not-stopped' && typeof run === 'string' && this.#liveRuns.has(run)) continue;
+      this.#emit(alert);
+    }
+    for (const alert of chainAlerts(problems, this.#monitor.lastTimestamp)) this.#emit(alert);
   }
 
   summary(files: number): string {

@@ -102,6 +102,8 @@ export const RUNTIME_SANITIZERS: readonly FunctionSpecifier[] = [
   { module: '@mlx-audit/runtime', name: 'summarizeTensor' },
   { module: '@mlx-audit/runtime', name: 'summarizeValue' },
   { module: '@mlx-audit/runtime', name: 'pseudonymize' },
+  // Counts per tenth of a probability tensor's max and entropy: no class, no probability.
+  { module: '@mlx-audit/runtime', name: 'confidenceSummary' },
 ];
 
 /** The rule options' JSON schema, shared by the rules that use the taint engine. */

@@ -147,7 +147,10 @@ export function notStoppedRule(options: AuditingGapOptions = {}): Rule {
       end.timestamp = timestamp;
       end.sequence = sequence ?? end.sequence;
       // The file sink's opened record names the run but not the service: later events do.
-      for (const [field, value] of Object.entries(originOf(event))) if (value !== undefined) end.origin[field] = value;
+      const service = event['service.name'];
+      if (service !== undefined && service !== end.origin['service.name']) end.origin['service.name'] = service;
+      const pid = event['process.pid'];
+      if (pid !== undefined && pid !== end.origin['process.pid']) end.origin['process.pid'] = pid;
       // What the application's exit listeners record comes after the stopped record: it stays stopped.
       if (text(event, 'event.action') === TRAIL_ACTIONS.stopped) end.stopped = true;
     },

@@ -66,7 +66,7 @@ export function burnRateRule(options: BurnRateOptions = {}): Rule {
       const binding = bindingOf(event);
       const failure = failed(event);
       if (binding === undefined || failure === undefined || time === undefined) return;
-      const state = series.obtain(binding, () => ({ ring: new BucketRing(bucketMs, longBuckets), failures: [], firing: false }));
+      const state = series.obtain(binding, () => ({ ring: new BucketRing(bucketMs, longBuckets, [shortBuckets, longBuckets]), failures: [], firing: false }));
       state.ring.add(time, failure);
       if (failure && sequence !== undefined) remember(state.failures, sequence);
       const short = state.ring.totals(shortBuckets);
