@@ -27,7 +27,9 @@ const NORMAL_CLIENTS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 function options(modelDir: string): Record<string, unknown> {
   return {
     burnRate: { bucketMs: 1000, shortWindowMs: 5000, longWindowMs: 30_000, minCalls: 10 },
-    latencyShift: { bucketMs: 250, recentWindowMs: 1000, baselineWindowMs: 10_000, forMs: 750, minValuesPerBucket: 2, minBaselineBuckets: 6 },
+    // A band at least ten times the baseline's median: the tests around this one load both cores,
+    // which slows a call of microseconds several times over; the injection below slows it a hundredfold.
+    latencyShift: { bucketMs: 250, recentWindowMs: 1000, baselineWindowMs: 10_000, forMs: 750, minValuesPerBucket: 2, minBaselineBuckets: 6, minMarginFraction: 9 },
     unexpectedModel: { allowedPaths: [modelDir] },
     extraction: {
       volume: { windowMs: 10_000, bucketMs: 500, minClients: 5, minCount: 50 },
@@ -233,7 +235,7 @@ describe('attack scenarios on a real instrumented service, watched in the proces
 
   it('a latency injection: inference made slower for seconds raises the latency band of the slowed binding', async () => {
     const { raised, detected } = await scenario('latency', async (service) => {
-      await service.post('/admin/slow', { factor: 20_000 });
+      await service.post('/admin/slow', { factor: 50_000 });
       const until = Date.now() + 3000;
       for (let request = 0; Date.now() < until; request++) await service.predict(NORMAL_CLIENTS[request % 6] ?? 'alice', features(request % 6, request));
     });

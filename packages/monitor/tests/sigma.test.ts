@@ -8,7 +8,7 @@ import { alertsOf, expectCountsLike, exported, find, judged, sigmaOf, without } 
 import { sigmaMatches } from './support/sigma-match.js';
 import { sigmaSchemaErrors } from './support/sigma-schemas.js';
 
-// The Sigma export: every document valid against Sigma's schemas (../shared/sigma) and sound for
+// The Sigma export: every document valid against Sigma's schemas (tests/support/sigma/) and sound for
 // sigma-cli, every rule exported or said why not, the same output every time, and each exported
 // rule shown to mean what the monitor's rule means, by running both over the same events.
 

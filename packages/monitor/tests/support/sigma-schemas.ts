@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 
-// Sigma's JSON schemas (detection rule V2, correlation rule V2.1) from ../shared/sigma, beside the
-// repository, compiled once with Ajv for draft 2020-12: the check every exported document passes,
+// Sigma's JSON schemas (detection rule V2, correlation rule V2.1; copies in ./sigma/, see its
+// README), compiled once with Ajv for draft 2020-12: the check every exported document passes,
 // here and in the CLI's tests (which import this file).
 
-/** ../shared/sigma, from packages/monitor/tests/support/. */
-export const SIGMA_REFERENCE = new URL('../../../../../shared/sigma/', import.meta.url);
+/** The schemas' folder, beside this file. */
+export const SIGMA_REFERENCE = new URL('./sigma/', import.meta.url);
 
 function schema(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(file, SIGMA_REFERENCE), 'utf8')) as Record<string, unknown>;
