@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { BucketRing } from '../src/bucket-ring.js';
 import { timeOf } from '../src/fields.js';
 import { KeyedState } from '../src/keyed-state.js';
+import { RECENT_REQUESTS, RecentRequests } from '../src/rules/extraction/queries.js';
 
 // The monitor's streaming parts against their plain definitions: the running window sums against
-// the sum of the window's buckets, the digit-by-digit @timestamp against Date.parse, and the
-// state's shortcut for the newest key against its least-recently-seen order.
+// the sum of the window's buckets, the digit-by-digit @timestamp against Date.parse, the state's
+// recency list and a client's recent requests against lists kept in least-recently-seen order.
 
 describe('BucketRing', () => {
   it('keeps the running sums of its named windows equal to the sums of their buckets, calls late and early included', () => {
@@ -93,6 +94,25 @@ describe('KeyedState', () => {
         expect([...state.values()]).toEqual(order.map((key) => values.get(key)));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('RecentRequests', () => {
+  it('says a request is new exactly when it is not among the 64 most recently active, as a list kept in that order says', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: 4 })), { maxLength: 600 }), (requests) => {
+        const recent = new RecentRequests();
+        const order: number[] = [];
+        for (const request of requests) {
+          const at = order.indexOf(request);
+          if (at >= 0) order.splice(at, 1);
+          else if (order.length === RECENT_REQUESTS) order.shift();
+          order.push(request);
+          expect(recent.see(request)).toBe(at < 0);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

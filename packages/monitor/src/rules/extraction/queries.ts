@@ -132,22 +132,36 @@ export const RECENT_REQUESTS = 64;
  * request ids with one hash (2⁻³² a pair) make the second one uncounted.
  */
 export class RecentRequests {
-  // A plain array that grows as the client sends: most clients send a few requests, and a typed
-  // array of the full size would cost each of them an allocation outside the heap.
+  // A plain array that grows as the client sends (most clients send a few requests, and a typed
+  // array of the full size would cost each of them an allocation outside the heap); once full, a
+  // ring whose oldest entry is at `#oldest`, so that a new request replaces it without moving the
+  // other 63 (a request per event, a classifier's case, is a new one every time).
   readonly #ids: number[] = [];
+  #oldest = 0;
 
   /** Whether `request` is new to this client; it becomes the most recently active. */
   see(request: number | undefined): boolean {
     if (request === undefined) return true;
     const ids = this.#ids;
-    const last = ids.length - 1;
+    const full = ids.length === RECENT_REQUESTS;
+    const newest = full ? (this.#oldest + RECENT_REQUESTS - 1) % RECENT_REQUESTS : ids.length - 1;
     // The common case: the next event of the request that had the last one.
-    if (ids[last] === request) return false;
-    const index = ids.lastIndexOf(request);
-    if (index >= 0) ids.splice(index, 1);
-    else if (ids.length === RECENT_REQUESTS) ids.shift();
-    ids.push(request);
-    return index < 0;
+    if (ids[newest] === request) return false;
+    const index = ids.indexOf(request);
+    if (!full) {
+      if (index >= 0) ids.splice(index, 1);
+      ids.push(request);
+      return index < 0;
+    }
+    if (index < 0) {
+      ids[this.#oldest] = request;
+      this.#oldest = (this.#oldest + 1) % RECENT_REQUESTS;
+      return true;
+    }
+    // Seen again: it moves to the newest place, the requests after it one place back.
+    for (let at = index; at !== newest; at = (at + 1) % RECENT_REQUESTS) ids[at] = ids[(at + 1) % RECENT_REQUESTS] ?? 0;
+    ids[newest] = request;
+    return false;
   }
 }
 
