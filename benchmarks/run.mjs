@@ -3,6 +3,7 @@
 // and prints it. Any scenario that fails stops the run with a non-zero exit: no report is written
 // with a figure missing.
 //   node run.mjs [--quick] [--only lint,build]   (--only: no report, only the scenarios' results)
+//   node run.mjs --from-results                  (the report from the last results, nothing run)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -22,9 +23,12 @@ if (unknown.length > 0) throw new Error(`unknown scenarios ${unknown.join(', ')}
 const started = performance.now();
 const loadAtStart = loadavg();
 mkdirSync(RESULTS_DIR, { recursive: true });
+// --from-results: the report again from the scenarios' last results (results/<scenario>.json),
+// when writing it failed after they ran; nothing is measured.
+const fromResults = argv.includes('--from-results');
 /** @type {import('./lib/results.mjs').ScenarioResult[]} */
-const scenarios = [];
-for (const scenario of only ?? SCENARIOS) {
+const scenarios = fromResults ? SCENARIOS.map((scenario) => JSON.parse(readFileSync(join(RESULTS_DIR, `${scenario}.json`), 'utf8'))) : [];
+for (const scenario of fromResults ? [] : (only ?? SCENARIOS)) {
   const out = join(RESULTS_DIR, `${scenario}.json`);
   rmSync(out, { force: true });
   console.error(`== ${scenario}${quick ? ' (quick)' : ''}`);
@@ -39,8 +43,9 @@ for (const scenario of only ?? SCENARIOS) {
 const cpuList = cpus();
 const results = {
   quick,
+  ...(fromResults ? { fromResults } : {}),
   date: new Date().toISOString().slice(0, 10),
-  seconds: (performance.now() - started) / 1000,
+  seconds: fromResults ? scenarios.reduce((sum, scenario) => sum + scenario.seconds, 0) : (performance.now() - started) / 1000,
   machine: {
     cpu: cpuList[0]?.model.trim() ?? 'unknown',
     cores: cpuList.length,

@@ -11,10 +11,11 @@ import { SECTIONS } from './goals.mjs';
  * @property {string} node
  * @property {Record<string, string>} versions
  * @property {import('./results.mjs').ScenarioResult[]} scenarios
+ * @property {boolean} [fromResults] written again from saved results: the load averages are not the run's
  */
 
 /** Digits shown per unit: enough to compare, no more than the noise supports. */
-const DIGITS = /** @type {Record<string, number>} */ ({ s: 2, ms: 3, MB: 0, '×': 2, ns: 0, 'µs': 2, B: 1, 'lines/s': 0 });
+const DIGITS = /** @type {Record<string, number>} */ ({ s: 2, ms: 3, MB: 0, '×': 2, ns: 0, 'µs': 2, B: 1, 'lines/s': 0, 'events/s': 0 });
 
 /**
  * @param {number} value
@@ -47,7 +48,9 @@ export function renderReport(results) {
     `| CPU | ${machine.cpu}, ${machine.cores} cores |`,
     `| Memory | ${machine.memoryGiB.toFixed(1)} GiB |`,
     `| OS | ${machine.os} |`,
-    `| Load average (1 min) at start / end | ${machine.loadAverage.start[0]?.toFixed(2) ?? '?'} / ${machine.loadAverage.end[0]?.toFixed(2) ?? '?'} |`,
+    results.fromResults === true
+      ? `| Load average (1 min) | not recorded (the report was written again from the scenarios' saved results: \`node run.mjs --from-results\`) |`
+      : `| Load average (1 min) at start / end | ${machine.loadAverage.start[0]?.toFixed(2) ?? '?'} / ${machine.loadAverage.end[0]?.toFixed(2) ?? '?'} |`,
     `| Node.js | ${results.node} |`,
     ...Object.entries(results.versions).map(([name, version]) => `| ${name} | ${version} |`),
     '',

@@ -181,6 +181,20 @@ describe('mlx-audit detect', () => {
     expect(runs.at(-1)).not.toBe(runs[0]);
   });
 
+  it('writes out the control characters a trail\'s strings carry: no terminal escape reaches the screen, and --json escapes what JSON.stringify leaves raw', () => {
+    const path = '/elsewhere/m\u001b[2Jo\u2028del.safetensors';
+    const trail = cleanTrail('control-characters', `auditEvent('app.load', { kind: 'model-load', source: ${JSON.stringify(path)} });`);
+    const config = join(work, 'allowed-models.json');
+    writeFileSync(config, JSON.stringify({ unexpectedModel: { allowedPaths: ['/models'] } }));
+    const people = mlxAudit(work, ['detect', '--config', config, trail]);
+    expect(people.status).toBe(1);
+    expect(people.stdout).toContain('file.path=/elsewhere/m\\u001b[2Jo\\u2028del.safetensors');
+    expect(['\u001b', '\u2028'].filter((character) => people.stdout.includes(character))).toEqual([]);
+    const json = mlxAudit(work, ['detect', '--json', '--config', config, trail]);
+    expect(['\u001b', '\u2028'].filter((character) => json.stdout.includes(character))).toEqual([]);
+    expect(jsonLines(json.stdout)).toEqual([expect.objectContaining({ 'rule.id': 'unexpected-model.unlisted-source', 'file.path': path })]);
+  });
+
   it('says what is wrong with its arguments in one line and the usage, exit 2', () => {
     const trail = cleanTrail('arguments', SUCCESS);
     for (const args of [['detect'], ['detect', '--bogus', trail], ['detect', '--since', 'yesterday', trail], ['detect', '--since', '2026-03-01T12:00', trail], ['detect', '--since', '2026-02-31', trail], ['detect', trail, '--since']]) {

@@ -38,11 +38,12 @@ export function watchWithMonitor(monitor: Monitor, options: WatchOptions = {}): 
       if (alerts.length > 0) (raised ??= []).push(...alerts);
     }
     if (raised === undefined) return undefined;
-    // Their strings are not yet neutralised: an alert quotes them (a file path), so it is, as the
-    // trail's line of it will be; the rules over that line then raise this very alert.
-    const alerts = raised.map((alert) => neutralizeEvent(alert) as Alert);
-    if (onAlert !== undefined) for (const alert of alerts) tell(onAlert, alert);
-    return writeAlerts ? alerts : undefined;
+    // An alert quotes the events' strings (a file path), which are not yet neutralised: onAlert
+    // gets them as a function sink gets an event (control and format characters written out as
+    // \uXXXX), the trail gets them as they are, and its sinks neutralise them as they write, so
+    // that the rules over the written trail raise these very alerts.
+    if (onAlert !== undefined) for (const alert of raised) tell(onAlert, neutralizeEvent(alert) as Alert);
+    return writeAlerts ? raised : undefined;
   });
   return { monitor, state: () => monitor.state(), stop };
 }

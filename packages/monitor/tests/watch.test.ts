@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neutralizeEvent } from '@mlx-audit/runtime';
 import { createMonitor, type Alert } from '../src/index.js';
 
 // `watch()` in a real process (the built runtime and monitor, as a program loads them, writing a
@@ -106,6 +107,23 @@ describe('watch() in the process', () => {
     expect(last?.['event.action']).toBe('mlx-audit.alert');
     expect(asRaised(last ?? {}, told[0])).toEqual(told[0]);
     expect(detected(trail).alerts).toEqual(told);
+  });
+
+  it('tells onAlert a path with control characters written out, writes it as it is, and detect raises the same alert', () => {
+    // A model path an attacker chose: a terminal escape, a line separator and a C1 control.
+    const path = '/elsewhere/m\u001b[2Jo\u2028d\u0085el.safetensors';
+    const { told, trail } = watched(
+      'control-characters',
+      `auditEvent('app.load', { kind: 'model-load', source: ${JSON.stringify(path)} });`,
+      "{ unexpectedModel: { allowedPaths: ['/models'] } }",
+    );
+    expect(told.map((alert) => alert['rule.id'])).toEqual(['unexpected-model.unlisted-source']);
+    expect(told[0]?.['file.path']).toBe('/elsewhere/m\\u001b[2Jo\\u2028d\\u0085el.safetensors');
+    const [record] = trail.filter((event) => event['event.action'] === 'mlx-audit.alert');
+    expect(record?.['file.path']).toBe(path);
+    const monitor = createMonitor({ unexpectedModel: { allowedPaths: ['/models'] } });
+    const detected = monitor.pushAll(trail);
+    expect(detected.map((alert) => neutralizeEvent(alert))).toEqual(told);
   });
 
   it('with writeAlerts false, tells onAlert and writes nothing into the trail', () => {

@@ -26,7 +26,7 @@ export type { ResourceOptions } from './resource-gauges/options.js';
 export type { JsonValue } from './summary.js';
 export { DROPPED_ACTION, ECS_VERSION } from './event.js';
 export { ALERT_ACTION, watchTrail, type TrailWatcher, type WatchedEvent } from './watchers.js';
-export { neutralizeEvent } from './escape.js';
+export { neutralizeEvent, toJsonLine } from './escape.js';
 export { ModelNotAllowedError } from './model-identity/gate.js';
 export { MODEL_HASHED_ACTION, MODEL_NOT_ALLOWED_ACTION, MODEL_NOT_HASHED_ACTION } from './model-identity/identity-events.js';
 export { modelHashingIdle } from './model-identity/hash-queue.js';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { chainAlerts, createMonitor, SEVERITY, type Alert, type Monitor, type RuleOptions } from '@mlx-audit/monitor';
-import type { AuditEvent } from '@mlx-audit/runtime';
+import { neutralizeEvent, toJsonLine, type AuditEvent } from '@mlx-audit/runtime';
 import { findTrails, verifyTrail, type TrailFiles } from '@mlx-audit/runtime/trail';
 import { MonitorConfigError, readMonitorConfig } from '../monitor-config.js';
 import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
@@ -69,7 +69,9 @@ export const detectCommand: Command = {
     // The chain is verified alongside: the verifier reads the files on its own, in constant memory.
     const verification = verifyTrail(files.trails.flatMap((trail) => trail.files), { live: values.live });
 
-    const report = values.json ? (alert: Alert) => `${JSON.stringify(alert)}\n` : forPeople;
+    // An alert quotes the trail's strings (a file path may hold a control character): as JSON, the
+    // runtime's line form escapes what JSON.stringify leaves raw; for people, each is written out.
+    const report = values.json ? (alert: Alert) => toJsonLine(alert) : (alert: Alert) => forPeople(neutralizeEvent(alert) as Alert);
     const tally = new Tally();
     const detection = new Detection(createMonitor(options), since, (alert) => {
       tally.add(alert);
