@@ -15,7 +15,7 @@ export { Monitor } from './monitor.js';
 export { CHAIN_RULE, chainAlerts } from './rules/chain.js';
 export { watchWithMonitor, type Watching, type WatchOptions } from './watch.js';
 export { ALERT_ACTION, SEVERITY, type Alert, type RuleIdentity, type Severity } from './alert.js';
-export type { Emit, Observation, Rule, RuleState } from './rule.js';
+export type { Emit, EventInterest, Observation, Rule, RuleState } from './rule.js';
 export {
   auditingGapRules,
   DEFAULT_MAX_RUNS,

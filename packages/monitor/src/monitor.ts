@@ -1,7 +1,10 @@
 import type { AuditEvent } from '@mlx-audit/runtime';
 import type { Alert } from './alert.js';
-import { count, timeOf } from './fields.js';
+import { count, text, timeOf } from './fields.js';
 import type { Observation, Rule, RuleState } from './rule.js';
+
+/** (action, kind) pairs whose rule lists are kept: a trail's pairs are few (bindings and the runtime's records); past this, lists are made per event. */
+const MAX_INTEREST_PAIRS = 4096;
 
 /** What an alert carries as `@timestamp` when no event so far had a valid one. */
 const NO_TIME = new Date(0).toISOString();
@@ -19,6 +22,9 @@ export class Monitor {
   readonly #emit = (alert: Alert): void => {
     this.#raised.push(alert);
   };
+  // The rules an event of an action and a kind goes to, in the rules' order: by action, then kind.
+  readonly #interested = new Map<string, Map<string, readonly Rule[]>>();
+  #interestPairs = 0;
 
   constructor(rules: readonly Rule[]) {
     const ids = new Set<string>();
@@ -36,8 +42,24 @@ export class Monitor {
     if (time !== undefined) this.#lastTimestamp = event['@timestamp'] as string;
     const observation: Observation = { event, time, timestamp: this.#lastTimestamp, sequence: count(event, 'event.sequence') };
     const emit = this.#emit;
-    for (const rule of this.rules) rule.observe(observation, emit);
+    for (const rule of this.#rulesFor(text(event, 'event.action') ?? '', text(event, 'mlx.kind') ?? '')) rule.observe(observation, emit);
     return this.#take();
+  }
+
+  /** The rules that read events of `action` and `kind` (`reads`), in the rules' order. */
+  #rulesFor(action: string, kind: string): readonly Rule[] {
+    let byKind = this.#interested.get(action);
+    const known = byKind?.get(kind);
+    if (known !== undefined) return known;
+    const rules = this.rules.filter(({ reads }) => reads === undefined || reads.actions?.includes(action) === true || reads.kinds?.includes(kind) === true);
+    if (this.#interestPairs >= MAX_INTEREST_PAIRS) return rules;
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.#interested.set(action, byKind);
+    }
+    byKind.set(kind, rules);
+    this.#interestPairs++;
+    return rules;
   }
 
   /** The alerts of every event, in order. */

@@ -25,7 +25,19 @@ export interface RuleState {
  * It reads no clock and holds bounded state, so the same events give the same alerts wherever
  * the rule runs.
  */
+/**
+ * The events a rule reads: those whose `event.action` is one of `actions` or whose `mlx.kind` is
+ * one of `kinds`. The monitor gives the rule no other event, so a rule that cares about model
+ * loads costs nothing on the millions of forward passes.
+ */
+export interface EventInterest {
+  readonly actions?: readonly string[];
+  readonly kinds?: readonly string[];
+}
+
 export interface Rule extends RuleIdentity {
+  /** The events it reads; every event when undefined. */
+  readonly reads?: EventInterest;
   observe(observation: Observation, emit: Emit): void;
   /** The end of the input: what only the whole input shows (a run with no stopped record). */
   finish?(last: string, emit: Emit): void;

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@mlx-audit/runtime';
 import { describe, expect, it } from 'vitest';
-import { createMonitor, type Alert } from '../src/index.js';
+import { createMonitor, Monitor, type Alert, type Rule } from '../src/index.js';
 import { chained, MINUTE, Run } from './events.js';
 
 // The engine: the same events give the same alerts (one call or many, once or twice), and state
@@ -81,6 +81,38 @@ describe('the monitor', () => {
     const unstopped = monitor.end().filter((alert) => alert['rule.id'] === 'auditing-gap.not-stopped');
     expect(unstopped).toHaveLength(limit);
     expect(unstopped[0]?.['mlx_audit.run']).toBe((100_000 - limit).toString(16).padStart(32, '0'));
+  });
+
+  it('gives a rule only the events it reads, and raises the alerts of an event in the order of the rules', () => {
+    const seen: Record<string, string[]> = { all: [], loads: [], configured: [], both: [] };
+    const rule = (id: string, reads?: Rule['reads']): Rule => ({
+      id,
+      name: id,
+      description: id,
+      category: 'test',
+      ...(reads === undefined ? {} : { reads }),
+      observe({ event }, emit) {
+        seen[id]?.push(String(event['event.action']));
+        emit({ 'rule.id': id } as unknown as Alert);
+      },
+      state: () => ({ keys: 0, evicted: 0 }),
+    });
+    const monitor = new Monitor([
+      rule('loads', { kinds: ['model-load'] }),
+      rule('all'),
+      rule('configured', { actions: ['mlx-audit.configured'] }),
+      rule('both', { actions: ['mlx-audit.configured'], kinds: ['model-load'] }),
+    ]);
+    const run = new Run();
+    const events = [run.started(0), run.load(1, 'success'), run.call(2, 'nn.Module#forward', 'success'), run.configured(3, []), run.load(4, 'failure')];
+    const raised = events.map((event) => monitor.push(event).map((alert) => alert['rule.id']));
+    expect(raised).toEqual([['all'], ['loads', 'all', 'both'], ['all'], ['all', 'configured', 'both'], ['loads', 'all', 'both']]);
+    expect(seen).toEqual({
+      all: ['mlx-audit.started', 'core.load', 'nn.Module#forward', 'mlx-audit.configured', 'core.load'],
+      loads: ['core.load', 'core.load'],
+      configured: ['mlx-audit.configured'],
+      both: ['core.load', 'mlx-audit.configured', 'core.load'],
+    });
   });
 
   it('takes no event after its end, and refuses two rules of one id', () => {

@@ -71,6 +71,7 @@ const DROPPED: RuleIdentity = {
 export function droppedRule(): Rule {
   return {
     ...DROPPED,
+    reads: { actions: [DROPPED_ACTION] },
     observe({ event, sequence, timestamp }, emit) {
       if (text(event, 'event.action') !== DROPPED_ACTION) return;
       const dropped = count(event, 'count');
@@ -99,6 +100,7 @@ const SINKS_OFF: RuleIdentity = {
 export function sinksOffRule(): Rule {
   return {
     ...SINKS_OFF,
+    reads: { actions: [TRAIL_ACTIONS.configured] },
     observe({ event, sequence, timestamp }, emit) {
       if (text(event, 'event.action') !== TRAIL_ACTIONS.configured) return;
       const sinks = event['mlx_audit.sinks'];

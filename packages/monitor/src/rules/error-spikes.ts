@@ -129,6 +129,7 @@ export function modelLoadFailuresRule(options: ModelLoadFailureOptions = {}): Ru
   const services = new KeyedState<string, LoadFailures>(positiveInteger('maxKeys', options.maxKeys ?? 1000));
   return {
     ...MODEL_LOAD_FAILURES,
+    reads: { kinds: ['model-load'] },
     observe({ event, time, timestamp, sequence }, emit) {
       if (time === undefined || text(event, 'mlx.kind') !== 'model-load' || failed(event) !== true || bindingOf(event) === undefined) return;
       // A crash loop fails one load per process: the series is the service, not the process.

@@ -78,6 +78,7 @@ export function latencyShiftRule(options: LatencyShiftOptions = {}): Rule {
 
   return {
     ...LATENCY_SHIFT,
+    reads: { kinds: [...kinds] },
     observe({ event, time, timestamp, sequence }, emit) {
       const kind = text(event, 'mlx.kind');
       if (time === undefined || kind === undefined || !kinds.has(kind) || failed(event) !== false || text(event, 'mlx.phase') === 'training') return;

@@ -2,7 +2,7 @@ import { makeAlert, type RuleIdentity } from '../../alert.js';
 import { bindingOf, text } from '../../fields.js';
 import { KeyedState } from '../../keyed-state.js';
 import type { Rule } from '../../rule.js';
-import { modelRecord } from './model-record.js';
+import { MODEL_RECORDS, modelRecord } from './model-record.js';
 import { modelRuleSettings, type UnexpectedModelOptions } from './options.js';
 import { CATEGORY, evidenceOf, loadFields, MINUTE } from './shared.js';
 
@@ -30,6 +30,7 @@ export function frequentReloadsRule(options: UnexpectedModelOptions = {}): Rule 
   const paths = new KeyedState<string, Reloads>(maxKeys);
   return {
     ...FREQUENT_RELOADS,
+    reads: MODEL_RECORDS,
     observe({ event, time, timestamp, sequence }, emit) {
       const record = modelRecord(event);
       const source = record?.source;

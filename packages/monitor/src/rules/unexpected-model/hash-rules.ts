@@ -4,7 +4,7 @@ import { ATLAS } from '../../atlas.js';
 import { bindingOf } from '../../fields.js';
 import type { Rule } from '../../rule.js';
 import { ModelHashes, type FileLoad } from './model-hashes.js';
-import { modelRecord } from './model-record.js';
+import { MODEL_RECORDS, modelRecord } from './model-record.js';
 import { modelRuleSettings, type UnexpectedModelOptions } from './options.js';
 import { CATEGORY, evidenceOf, loadFields, loadVerb, shortHash } from './shared.js';
 
@@ -45,6 +45,7 @@ function hashRule(identity: RuleIdentity, severity: Severity, options: Unexpecte
   const hashes = new ModelHashes(modelRuleSettings(options).maxKeys);
   return {
     ...identity,
+    reads: MODEL_RECORDS,
     observe({ event, timestamp, sequence }, emit) {
       const record = modelRecord(event);
       const load = record === undefined ? undefined : hashes.observe(event, record, sequence);

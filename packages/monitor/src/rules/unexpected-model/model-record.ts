@@ -1,5 +1,6 @@
 import { INVALID_ACTION, MODEL_HASHED_ACTION, MODEL_NOT_ALLOWED_ACTION, type AuditEvent, type JsonValue } from '@mlx-audit/runtime';
 import { count, RUNTIME_ACTION_PREFIX, text } from '../../fields.js';
+import type { EventInterest } from '../../rule.js';
 import { normalisedPath } from './options.js';
 
 // What the trail says of a model load, read from any of the records that speak of one:
@@ -51,6 +52,9 @@ export interface ModelRecord {
   readonly files: readonly HashedFile[];
   readonly failed: boolean;
 }
+
+/** The events `modelRecord` reads: every record of a load has the kind `model-load`. */
+export const MODEL_RECORDS: EventInterest = { kinds: ['model-load'] };
 
 /** The model load an event is, or is about; undefined for any other event. */
 export function modelRecord(event: AuditEvent): ModelRecord | undefined {

@@ -4,7 +4,7 @@ import { ATLAS } from '../../atlas.js';
 import { bindingOf, text } from '../../fields.js';
 import { STATELESS, type Rule } from '../../rule.js';
 import { LoadLinks } from './load-links.js';
-import { modelRecord, type ModelRecord, type ModelSource } from './model-record.js';
+import { MODEL_RECORDS, modelRecord, type ModelRecord, type ModelSource } from './model-record.js';
 import { allowedHost, modelRuleSettings, underAllowedPath, type ModelRuleSettings, type UnexpectedModelOptions } from './options.js';
 import { CATEGORY, evidenceOf, loadFields, loadVerb } from './shared.js';
 
@@ -56,6 +56,7 @@ export function unlistedSourceRule(options: UnexpectedModelOptions = {}): Rule {
   const links = new LoadLinks(settings.maxKeys);
   return {
     ...UNLISTED_SOURCE,
+    reads: MODEL_RECORDS,
     observe({ event, timestamp, sequence }, emit) {
       const record = modelRecord(event);
       if (record === undefined || record.kind === 'hashed') return;
@@ -97,6 +98,7 @@ export function remoteSourceRule(options: UnexpectedModelOptions = {}): Rule {
   const { allowedHosts } = modelRuleSettings(options);
   return {
     ...REMOTE_SOURCE,
+    reads: MODEL_RECORDS,
     observe({ event, timestamp, sequence }, emit) {
       if (allowedHosts !== undefined) return;
       const record = modelRecord(event);
