@@ -92,7 +92,8 @@ describe('the monitor', () => {
       category: 'test',
       ...(reads === undefined ? {} : { reads }),
       observe({ event }, emit) {
-        seen[id]?.push(String(event['event.action']));
+        const action = event['event.action'];
+        seen[id]?.push(typeof action === 'string' ? action : '');
         emit({ 'rule.id': id } as unknown as Alert);
       },
       state: () => ({ keys: 0, evicted: 0 }),
