@@ -4,8 +4,8 @@
 // project outside the workspace, once with npm and once with pnpm, running the README's lines as
 // written (they are read from README.md, at its `<!-- install-check: … -->` markers). In each
 // project: lint with the README's eslint.config.js, build with tspc and with `mlx-audit build`, run
-// on real MLX, plan, write a trail to a file and `mlx-audit verify` it; then with TypeScript 7 installed, each tool must refuse it in one line
-// instead of crashing; then a production install (no dev dependencies) must still run the program.
+// on real MLX, plan, write a trail to a file, `mlx-audit verify` and `detect` it, export the Sigma
+// rules; then with TypeScript 7 installed, each tool must refuse it in one line instead of crashing; then a production install (no dev dependencies) must still run the program.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -161,6 +161,12 @@ function checkTrail(app) {
   check(text.includes('"event.hash"') && !text.includes(MARKER), 'the file sink writes a chained trail, without the prompt');
   const verified = sh(app, `npx mlx-audit verify ${directory}`);
   check(/^intact: /m.test(verified.stdout), 'mlx-audit verify says the trail is intact', verified.stdout + verified.stderr);
+  // The monitor's rules over the same trail: a clean run raises nothing; the Sigma export writes its files (its YAML writer installed with the CLI).
+  const detected = sh(app, `npx mlx-audit detect ${directory}`);
+  check(/^no alert: /m.test(detected.stdout), 'mlx-audit detect finds no alert in a clean run', detected.stdout + detected.stderr);
+  const sigma = join(app, 'sigma-rules');
+  sh(app, `npx mlx-audit rules --sigma ${sigma}`);
+  check(existsSync(join(sigma, 'README.md')) && readFileSync(join(sigma, 'mlx_audit_auditing_gap_dropped.yml'), 'utf8').includes('mlx-audit.dropped'), 'mlx-audit rules --sigma writes the Sigma rules');
   return directory;
 }
 
