@@ -23,13 +23,18 @@ const TSPC = join(dirname(createRequire(import.meta.url).resolve('ts-patch/packa
 const KEY = 'attack-scenarios-key-0123456789abcdef';
 const NORMAL_CLIENTS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 
-/** Rule options for traffic of seconds: windows of seconds, thresholds for a handful of clients. */
-function options(modelDir: string): Record<string, unknown> {
+/**
+ * Rule options for traffic of seconds: windows of seconds, thresholds for a handful of clients.
+ * The latency band's minimum margin is a multiple of its median: the suites that run beside this
+ * one load both cores, and the scheduler then slows a call of microseconds up to a hundredfold
+ * (seen in CI: 80×). So only the latency scenario judges latency, at a fivefold margin (under load
+ * its baseline slows too) against an injection of twentyfold and more; the others at a
+ * thousandfold. The band itself is tested at its thresholds on hours of traffic in the monitor.
+ */
+function options(modelDir: string, latencyMargin: number): Record<string, unknown> {
   return {
     burnRate: { bucketMs: 1000, shortWindowMs: 5000, longWindowMs: 30_000, minCalls: 10 },
-    // A band at least ten times the baseline's median: the tests around this one load both cores,
-    // which slows a call of microseconds several times over; the injection below slows it a hundredfold.
-    latencyShift: { bucketMs: 250, recentWindowMs: 1000, baselineWindowMs: 10_000, forMs: 750, minValuesPerBucket: 2, minBaselineBuckets: 6, minMarginFraction: 9 },
+    latencyShift: { bucketMs: 250, recentWindowMs: 1000, baselineWindowMs: 10_000, forMs: 750, minValuesPerBucket: 2, minBaselineBuckets: 6, minMarginFraction: latencyMargin },
     unexpectedModel: { allowedPaths: [modelDir] },
     extraction: {
       volume: { windowMs: 10_000, bucketMs: 500, minClients: 5, minCount: 50 },
@@ -67,7 +72,7 @@ class Service {
   #port = 0;
   #stderr = '';
 
-  constructor(name: string) {
+  constructor(name: string, latencyMargin: number) {
     this.directory = join(work, name);
     this.modelDir = join(this.directory, 'models');
     this.trail = join(this.directory, 'trail');
@@ -75,7 +80,7 @@ class Service {
     mkdirSync(this.trail, { mode: 0o700 });
     this.alertsFile = join(this.directory, 'alerts.jsonl');
     this.optionsFile = join(this.directory, 'monitor.json');
-    writeFileSync(this.optionsFile, JSON.stringify(options(this.modelDir)));
+    writeFileSync(this.optionsFile, JSON.stringify(options(this.modelDir, latencyMargin)));
   }
 
   async start(): Promise<void> {
@@ -160,8 +165,8 @@ async function normalTraffic(service: Service): Promise<void> {
 }
 
 /** Starts a service, sends the normal traffic, runs `attack`, stops it; returns what it raised and what `detect` raises. */
-async function scenario(name: string, attack: (service: Service) => Promise<void>) {
-  const service = new Service(name);
+async function scenario(name: string, attack: (service: Service) => Promise<void>, latencyMargin = 999) {
+  const service = new Service(name, latencyMargin);
   await service.start();
   await normalTraffic(service);
   await attack(service);
@@ -191,8 +196,7 @@ describe('attack scenarios on a real instrumented service, watched in the proces
     const extraction = raised.filter((alert) => String(alert['rule.id']).startsWith('extraction.'));
     expect(ruleIds(extraction)).toEqual(expect.arrayContaining(['extraction.rate', 'extraction.volume']));
     expect(extraction.every((alert) => alert['client.id'] === pseudonym('mallory') && (alert['threat.technique.id'] as string[]).includes('AML.T0024'))).toBe(true);
-    // The flood slows the service down, which the latency band may say too (its reason names a flood); nothing else.
-    expect(raised.filter((alert) => !extraction.includes(alert)).every((alert) => alert['rule.id'] === 'latency-shift.band' && alert['mlx_audit.band.side'] === 'above')).toBe(true);
+    expect(raised.filter((alert) => !extraction.includes(alert))).toEqual([]);
     agree(raised, detected);
   });
 
@@ -235,10 +239,10 @@ describe('attack scenarios on a real instrumented service, watched in the proces
 
   it('a latency injection: inference made slower for seconds raises the latency band of the slowed binding', async () => {
     const { raised, detected } = await scenario('latency', async (service) => {
-      await service.post('/admin/slow', { factor: 50_000 });
-      const until = Date.now() + 3000;
+      await service.post('/admin/slow', { factor: 10_000 });
+      const until = Date.now() + 4000;
       for (let request = 0; Date.now() < until; request++) await service.predict(NORMAL_CLIENTS[request % 6] ?? 'alice', features(request % 6, request));
-    });
+    }, 4);
     expect(raised.length).toBeGreaterThan(0);
     expect(raised.every((alert) => alert['rule.id'] === 'latency-shift.band' && alert['mlx_audit.band.side'] === 'above')).toBe(true);
     expect(raised.map((alert) => alert['mlx.binding'])).toContain('core.eval');
