@@ -1,4 +1,5 @@
 import type { AuditEvent } from '@mlx-audit/runtime';
+import type { Observation } from './rule.js';
 
 // Reading the fields of an event the monitor did not write: a trail may come from any version of
 // the runtime, or through pino or OpenTelemetry, so every field is checked for its type here and a
@@ -22,9 +23,16 @@ export function count(event: AuditEvent, field: string): number | undefined {
 export function timeOf(event: AuditEvent): number | undefined {
   const stamp = event['@timestamp'];
   if (typeof stamp !== 'string') return undefined;
-  const time = canonicalTime(stamp) ?? Date.parse(stamp);
-  return Number.isFinite(time) ? time : undefined;
+  // Events made in one millisecond share their stamp (the runtime makes it once per millisecond).
+  if (stamp === lastStamp) return lastTime;
+  const parsed = canonicalTime(stamp) ?? Date.parse(stamp);
+  lastStamp = stamp;
+  lastTime = Number.isFinite(parsed) ? parsed : undefined;
+  return lastTime;
 }
+
+let lastStamp: string | undefined;
+let lastTime: number | undefined;
 
 // The runtime writes every @timestamp as `toISOString()` does (`2026-03-01T12:34:56.789Z`), and a
 // trail's consecutive events share their hour: that hour is parsed once, the rest read digit by
@@ -79,6 +87,41 @@ export function bindingOf(event: AuditEvent): string | undefined {
   const action = text(event, 'event.action');
   if (action?.startsWith(RUNTIME_ACTION_PREFIX) === true || text(event, 'mlx.kind') === undefined) return undefined;
   return text(event, 'mlx.binding') ?? action;
+}
+
+/**
+ * The observation of an event: its fields read once for every rule (`Observation`). Each field is
+ * read here by its own name, so that each read site learns the few shapes events have.
+ */
+export function observationOf(event: AuditEvent, time: number | undefined, timestamp: string): Observation {
+  const action = event['event.action'];
+  const kind = event['mlx.kind'];
+  const binding = event['mlx.binding'];
+  const outcome = event['event.outcome'];
+  const sequence = event['event.sequence'];
+  const pid = event['process.pid'];
+  const run = event['mlx_audit.run'];
+  const service = event['service.name'];
+  const actionText = typeof action === 'string' ? action : undefined;
+  const kindText = typeof kind === 'string' ? kind : undefined;
+  return {
+    event,
+    time,
+    timestamp,
+    sequence: isCount(sequence) ? sequence : undefined,
+    action: actionText,
+    kind: kindText,
+    // As bindingOf: the runtime's records and events without a kind are no MLX call.
+    binding: actionText?.startsWith(RUNTIME_ACTION_PREFIX) === true || kindText === undefined ? undefined : typeof binding === 'string' ? binding : actionText,
+    failed: outcome === 'failure' ? true : outcome === 'success' ? false : undefined,
+    pid: isCount(pid) ? pid : undefined,
+    run: typeof run === 'string' ? run : undefined,
+    service: typeof service === 'string' ? service : undefined,
+  };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** `true` for a failed call, `false` for a successful one, undefined when the outcome is neither. */

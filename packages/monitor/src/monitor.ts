@@ -1,10 +1,13 @@
 import type { AuditEvent } from '@mlx-audit/runtime';
 import type { Alert } from './alert.js';
-import { count, text, timeOf } from './fields.js';
+import { observationOf, timeOf } from './fields.js';
 import type { Observation, Rule, RuleState } from './rule.js';
 
 /** (action, kind) pairs whose rule lists are kept: a trail's pairs are few (bindings and the runtime's records); past this, lists are made per event. */
 const MAX_INTEREST_PAIRS = 4096;
+
+/** What most events raise: one array for all of them (frozen: a caller cannot add to it). */
+const NO_ALERT: readonly Alert[] = Object.freeze([]);
 
 /** What an alert carries as `@timestamp` when no event so far had a valid one. */
 const NO_TIME = new Date(0).toISOString();
@@ -36,13 +39,13 @@ export class Monitor {
   }
 
   /** The alerts this event raises, in the order of the rules. */
-  push(event: AuditEvent): Alert[] {
+  push(event: AuditEvent): readonly Alert[] {
     if (this.#ended) throw new Error('the monitor has ended: make a new one for another input');
     const time = timeOf(event);
     if (time !== undefined) this.#lastTimestamp = event['@timestamp'] as string;
-    const observation: Observation = { event, time, timestamp: this.#lastTimestamp, sequence: count(event, 'event.sequence') };
+    const observation: Observation = observationOf(event, time, this.#lastTimestamp);
     const emit = this.#emit;
-    for (const rule of this.#rulesFor(text(event, 'event.action') ?? '', text(event, 'mlx.kind') ?? '')) rule.observe(observation, emit);
+    for (const rule of this.#rulesFor(observation.action ?? '', observation.kind ?? '')) rule.observe(observation, emit);
     return this.#take();
   }
 
@@ -51,7 +54,9 @@ export class Monitor {
     let byKind = this.#interested.get(action);
     const known = byKind?.get(kind);
     if (known !== undefined) return known;
-    const rules = this.rules.filter(({ reads }) => reads === undefined || reads.actions?.includes(action) === true || reads.kinds?.includes(kind) === true);
+    const rules = this.rules.filter(
+      ({ reads }) => reads === undefined || reads.actions?.includes(action) === true || reads.actionPrefixes?.some((prefix) => action.startsWith(prefix)) === true || reads.kinds?.includes(kind) === true,
+    );
     if (this.#interestPairs >= MAX_INTEREST_PAIRS) return rules;
     if (byKind === undefined) {
       byKind = new Map();
@@ -70,16 +75,16 @@ export class Monitor {
   }
 
   /** The end of the input: the alerts only the whole input shows. The monitor takes no event after it. */
-  end(): Alert[] {
+  end(): readonly Alert[] {
     if (this.#ended) return [];
     this.#ended = true;
     for (const rule of this.rules) rule.finish?.(this.#lastTimestamp, this.#emit);
     return this.#take();
   }
 
-  /** The alerts raised since the last call, as an array of the caller's. */
-  #take(): Alert[] {
-    if (this.#raised.length === 0) return [];
+  /** The alerts raised since the last call (a new array when there are any). */
+  #take(): readonly Alert[] {
+    if (this.#raised.length === 0) return NO_ALERT;
     const raised = this.#raised;
     this.#raised = [];
     return raised;

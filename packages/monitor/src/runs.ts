@@ -1,6 +1,5 @@
-import type { AuditEvent } from '@mlx-audit/runtime';
-import { count, text } from './fields.js';
 import { KeyedState } from './keyed-state.js';
+import type { Observation } from './rule.js';
 
 export interface RunOf {
   /** The key of the run's state: its `mlx_audit.run`, else its process id. */
@@ -26,9 +25,7 @@ export class RunResolver {
     this.#runByProcess = new KeyedState(maxKeys);
   }
 
-  runOf(event: AuditEvent): RunOf {
-    const pid = count(event, 'process.pid');
-    const named = text(event, 'mlx_audit.run');
+  runOf({ pid, run: named }: Observation): RunOf {
     if (named !== undefined) {
       this.#runByProcess.set(pid, named);
       return this.#remember(pid, { key: `run:${named}`, run: named });

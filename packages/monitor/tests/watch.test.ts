@@ -58,7 +58,7 @@ function watched(name: string, body: string, watchOptions = '{}'): Watched {
 }
 
 /** The monitor's alerts over the written trail, those of the end of the input apart. */
-function detected(trail: readonly AuditEvent[]): { alerts: Alert[]; atEnd: Alert[] } {
+function detected(trail: readonly AuditEvent[]): { alerts: Alert[]; atEnd: readonly Alert[] } {
   const monitor = createMonitor();
   return { alerts: monitor.pushAll(trail), atEnd: monitor.end() };
 }

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { chainAlerts, createMonitor, SEVERITY, type Alert, type Monitor, type RuleOptions } from '@mlx-audit/monitor';
 import { neutralizeEvent, toJsonLine, type AuditEvent } from '@mlx-audit/runtime';
-import { findTrails, verifyTrail, type TrailFiles } from '@mlx-audit/runtime/trail';
+import { findTrails, readLines, type TrailFiles } from '@mlx-audit/runtime/trail';
 import { MonitorConfigError, readMonitorConfig } from '../monitor-config.js';
+import { verifyInThread } from '../verify-thread/index.js';
 import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit detect`: the detection rules of `@mlx-audit/monitor` over trail files. The rules are
@@ -66,8 +65,9 @@ export const detectCommand: Command = {
     }
     const files = await trailFiles(positionals);
     if (typeof files === 'string') return cannotRead(files);
-    // The chain is verified alongside: the verifier reads the files on its own, in constant memory.
-    const verification = verifyTrail(files.trails.flatMap((trail) => trail.files), { live: values.live });
+    // The chain is verified alongside, on a thread of its own: the verifier reads the files on its
+    // own, in constant memory.
+    const verification = verifyInThread({ files: files.trails.flatMap((trail) => trail.files), live: values.live });
 
     // An alert quotes the trail's strings (a file path may hold a control character): as JSON, the
     // runtime's line form escapes what JSON.stringify leaves raw; for people, each is written out.
@@ -87,7 +87,7 @@ export const detectCommand: Command = {
       }
       detection.endTrail(values.live);
     }
-    detection.end((await verification).problems);
+    detection.end((await verification).verification.problems);
     if (!values.json) process.stdout.write(`${tally.summary()}: ${detection.summary(files.trails.reduce((sum, trail) => sum + trail.files.length, 0))}\n`);
     for (const note of [...files.skipped, ...detection.notes()]) process.stderr.write(`mlx-audit detect: ${note}\n`);
     return tally.alerts > 0 ? 1 : 0;
@@ -137,29 +137,30 @@ class Detection {
     this.#emit = emit;
   }
 
-  /** Streams one file's lines (constant memory, a line at a time); rejects if the file cannot be read. */
+  /** Streams one file's lines (constant memory: a chunk at a time); rejects if the file cannot be read. */
   async readFile(file: string): Promise<void> {
     let line = 0;
-    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    await readLines(file, (source, start, end) => {
       line++;
-      if (text.trim() === '') continue;
+      const text = source.toString('utf8', start, end);
+      if (text.trim() === '') return;
       const event = parseEvent(text);
       if (event === undefined) {
         if (this.#malformed++ === 0) this.#firstMalformed = `${file}:${line}`;
-        continue;
+        return;
       }
       if (this.#since !== undefined) {
         const time = typeof event['@timestamp'] === 'string' ? Date.parse(event['@timestamp']) : Number.NaN;
         if (!Number.isFinite(time)) this.#untimed++;
         else if (time < this.#since) {
           this.#beforeSince++;
-          continue;
+          return;
         }
       }
       this.#events++;
       if (typeof event['mlx_audit.run'] === 'string') this.#lastRun = event['mlx_audit.run'];
       for (const alert of this.#monitor.push(event)) this.#emit(alert);
-    }
+    });
   }
 
   /** The end of a trail's files; with `live`, its newest run is still being written. */

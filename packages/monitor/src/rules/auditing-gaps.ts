@@ -1,9 +1,9 @@
-import { DROPPED_ACTION, type AuditEvent, type JsonValue } from '@mlx-audit/runtime';
+import { DROPPED_ACTION, type JsonValue } from '@mlx-audit/runtime';
 import { TRAIL_ACTIONS } from '@mlx-audit/runtime/trail';
 import { makeAlert, originOf, type RuleIdentity } from '../alert.js';
 import { count, positiveInteger, text } from '../fields.js';
 import { KeyedState } from '../keyed-state.js';
-import { STATELESS, type Rule } from '../rule.js';
+import { STATELESS, type Observation, type Rule } from '../rule.js';
 import { RunResolver } from '../runs.js';
 
 // Auditing gaps: the trail says, in its own records, that it is incomplete — events it never got,
@@ -34,8 +34,9 @@ export function sequenceGapRule(options: AuditingGapOptions = {}): Rule {
   const highest = new KeyedState<string, { value: number }>(maxRuns);
   return {
     ...SEQUENCE_GAP,
-    observe({ event, sequence, timestamp }, emit) {
-      const { key, run } = runs.runOf(event);
+    observe(observation, emit) {
+      const { event, sequence, timestamp, action } = observation;
+      const { key, run } = runs.runOf(observation);
       if (sequence === undefined) return;
       const seen = highest.obtain(key, () => ({ value: sequence }));
       const expected = seen.value + 1;
@@ -44,7 +45,7 @@ export function sequenceGapRule(options: AuditingGapOptions = {}): Rule {
       seen.value = sequence;
       // A configuration record starts what a sink added by it receives: the events before it went
       // to the other sinks, so a sink dropped and added again resumes with a gap by design.
-      if (sequence === expected || text(event, 'event.action') === TRAIL_ACTIONS.configured) return;
+      if (sequence === expected || action === TRAIL_ACTIONS.configured) return;
       const missing = sequence - expected;
       emit(
         makeAlert(SEQUENCE_GAP, {
@@ -72,8 +73,8 @@ export function droppedRule(): Rule {
   return {
     ...DROPPED,
     reads: { actions: [DROPPED_ACTION] },
-    observe({ event, sequence, timestamp }, emit) {
-      if (text(event, 'event.action') !== DROPPED_ACTION) return;
+    observe({ event, sequence, timestamp, action }, emit) {
+      if (action !== DROPPED_ACTION) return;
       const dropped = count(event, 'count');
       emit(
         makeAlert(DROPPED, {
@@ -101,8 +102,8 @@ export function sinksOffRule(): Rule {
   return {
     ...SINKS_OFF,
     reads: { actions: [TRAIL_ACTIONS.configured] },
-    observe({ event, sequence, timestamp }, emit) {
-      if (text(event, 'event.action') !== TRAIL_ACTIONS.configured) return;
+    observe({ event, sequence, timestamp, action }, emit) {
+      if (action !== TRAIL_ACTIONS.configured) return;
       const sinks = event['mlx_audit.sinks'];
       if (!Array.isArray(sinks) || sinks.length > 0) return;
       emit(
@@ -141,20 +142,19 @@ export function notStoppedRule(options: AuditingGapOptions = {}): Rule {
   const ends = new KeyedState<string, RunEnd>(maxRuns);
   return {
     ...NOT_STOPPED,
-    observe({ event, sequence, timestamp }) {
-      const { key, run } = runs.runOf(event);
+    observe(observation) {
+      const { event, sequence, timestamp, action, service, pid } = observation;
+      const { key, run } = runs.runOf(observation);
       // Without a run id no lifecycle record was seen for this process: no-lifecycle says so.
       if (run === undefined) return;
       const end = ends.obtain(key, () => ({ run, stopped: false, timestamp, sequence, origin: originOf(event) }));
       end.timestamp = timestamp;
       end.sequence = sequence ?? end.sequence;
       // The file sink's opened record names the run but not the service: later events do.
-      const service = event['service.name'];
       if (service !== undefined && service !== end.origin['service.name']) end.origin['service.name'] = service;
-      const pid = event['process.pid'];
       if (pid !== undefined && pid !== end.origin['process.pid']) end.origin['process.pid'] = pid;
       // What the application's exit listeners record comes after the stopped record: it stays stopped.
-      if (text(event, 'event.action') === TRAIL_ACTIONS.stopped) end.stopped = true;
+      if (action === TRAIL_ACTIONS.stopped) end.stopped = true;
     },
     finish(_last, emit) {
       for (const end of ends.values()) {
@@ -190,26 +190,29 @@ const NO_LIFECYCLE: RuleIdentity = {
 
 const LIFECYCLE_ACTIONS = new Set<string>([TRAIL_ACTIONS.started, TRAIL_ACTIONS.configured, TRAIL_ACTIONS.stopped]);
 
-function chained(event: AuditEvent): boolean {
-  const hash = text(event, 'event.hash');
-  return count(event, 'trail.line') !== undefined && hash !== undefined && /^[0-9a-f]{64}$/.test(hash);
+function chained({ event }: Observation): boolean {
+  // Read by their own names: in the process no event carries a chain, and this is asked of each.
+  const line = event['trail.line'];
+  if (typeof line !== 'number' || !Number.isSafeInteger(line) || line < 0) return false;
+  const hash = event['event.hash'];
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash);
 }
 
 /** An input none of whose events carries a chain, or a lifecycle record: said once, at its end. */
 export function missingRecordsRules(): Rule[] {
-  return [missingRecordRule(NO_CHAIN, chained, 'carries a chain (trail.line, event.hash)'), missingRecordRule(NO_LIFECYCLE, (event) => LIFECYCLE_ACTIONS.has(text(event, 'event.action') ?? ''), 'is a lifecycle record of the runtime')];
+  return [missingRecordRule(NO_CHAIN, chained, 'carries a chain (trail.line, event.hash)'), missingRecordRule(NO_LIFECYCLE, ({ action }) => LIFECYCLE_ACTIONS.has(action ?? ''), 'is a lifecycle record of the runtime')];
 }
 
-function missingRecordRule(identity: RuleIdentity, present: (event: AuditEvent) => boolean, what: string): Rule {
+function missingRecordRule(identity: RuleIdentity, present: (observation: Observation) => boolean, what: string): Rule {
   let events = 0;
   let found = false;
   let first: number | undefined;
   return {
     ...identity,
-    observe({ event, sequence }) {
+    observe(observation) {
       events++;
-      first ??= sequence;
-      if (!found && present(event)) found = true;
+      first ??= observation.sequence;
+      if (!found && present(observation)) found = true;
     },
     finish(last, emit) {
       if (events === 0 || found) return;

@@ -1,7 +1,7 @@
 import type { JsonValue } from '@mlx-audit/runtime';
 import { makeAlert, originOf, type RuleIdentity } from '../alert.js';
 import { BucketRing, type Totals } from '../bucket-ring.js';
-import { bindingOf, failed, positiveInteger, text } from '../fields.js';
+import { positiveInteger } from '../fields.js';
 import { KeyedState } from '../keyed-state.js';
 import type { Rule } from '../rule.js';
 
@@ -62,13 +62,13 @@ export function burnRateRule(options: BurnRateOptions = {}): Rule {
 
   return {
     ...BURN_RATE,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const binding = bindingOf(event);
-      const failure = failed(event);
+    observe({ event, time, timestamp, sequence, binding, failed: failure }, emit) {
       if (binding === undefined || failure === undefined || time === undefined) return;
       const state = series.obtain(binding, () => ({ ring: new BucketRing(bucketMs, longBuckets, [shortBuckets, longBuckets]), failures: [], firing: false }));
       state.ring.add(time, failure);
       if (failure && sequence !== undefined) remember(state.failures, sequence);
+      // The common case, no failure in the long window and no episode open: nothing can burn.
+      if (!state.firing && !state.ring.hasFailures(longBuckets)) return;
       const short = state.ring.totals(shortBuckets);
       const long = state.ring.totals(longBuckets);
       const burning = over(short) && over(long);
@@ -130,11 +130,10 @@ export function modelLoadFailuresRule(options: ModelLoadFailureOptions = {}): Ru
   return {
     ...MODEL_LOAD_FAILURES,
     reads: { kinds: ['model-load'] },
-    observe({ event, time, timestamp, sequence }, emit) {
-      if (time === undefined || text(event, 'mlx.kind') !== 'model-load' || failed(event) !== true || bindingOf(event) === undefined) return;
+    observe({ event, time, timestamp, sequence, kind, failed: failure, binding, service }, emit) {
+      if (time === undefined || kind !== 'model-load' || failure !== true || binding === undefined) return;
       // A crash loop fails one load per process: the series is the service, not the process.
-      const service = text(event, 'service.name') ?? '';
-      const state = services.obtain(service, () => ({ times: [], sequences: [], firing: false }));
+      const state = services.obtain(service ?? '', () => ({ times: [], sequences: [], firing: false }));
       state.times.push(time);
       state.sequences.push(sequence);
       if (state.times.length > threshold) {
@@ -146,7 +145,7 @@ export function modelLoadFailuresRule(options: ModelLoadFailureOptions = {}): Ru
       if (burst && !state.firing) {
         const fields: Record<string, JsonValue | undefined> = {
           ...originOf(event),
-          'mlx.binding': bindingOf(event),
+          'mlx.binding': binding,
           'file.path': event['file.path'],
           'file.hash.sha256': event['file.hash.sha256'],
           'url.domain': event['url.domain'],

@@ -1,5 +1,4 @@
 import { makeAlert, type RuleIdentity } from '../alert.js';
-import { bindingOf, failed, text } from '../fields.js';
 import { KeyedState } from '../keyed-state.js';
 import { bandFields, bandSettings, describeSpan, RobustBand, significant, type BandAlarm, type RobustBandOptions } from '../robust-band.js';
 import type { Rule } from '../rule.js';
@@ -74,22 +73,26 @@ export function latencyShiftRule(options: LatencyShiftOptions = {}): Rule {
   const includeLazy = options.includeLazy ?? true;
   if (typeof includeLazy !== 'boolean') throw new TypeError(`includeLazy must be a boolean, got ${String(includeLazy)}`);
   const series = new KeyedState<string, LatencySeries>(settings.maxKeys);
+  // The series of the last call: still the most recently seen in `series` (only this rule adds to it).
+  let last: LatencySeries | undefined;
   const span = { recent: describeSpan(settings.recentBuckets * settings.bucketMs), baseline: describeSpan(settings.baselineBuckets * settings.bucketMs) };
 
   return {
     ...LATENCY_SHIFT,
     reads: { kinds: [...kinds] },
-    observe({ event, time, timestamp, sequence }, emit) {
-      const kind = text(event, 'mlx.kind');
-      if (time === undefined || kind === undefined || !kinds.has(kind) || failed(event) !== false || text(event, 'mlx.phase') === 'training') return;
+    observe({ event, time, timestamp, sequence, kind, failed, binding, service }, emit) {
+      if (time === undefined || kind === undefined || !kinds.has(kind) || failed !== false || event['mlx.phase'] === 'training') return;
       const duration = event['event.duration'];
-      const binding = bindingOf(event);
       if (binding === undefined || typeof duration !== 'number' || !(Number.isFinite(duration) && duration >= 0)) return;
       const lazy = event['mlx.lazy'] === true;
       if (lazy && !includeLazy) return;
-      const service = text(event, 'service.name');
-      const key = `${service ?? ''}\u0000${binding}\u0000${lazy ? 'lazy' : ''}`;
-      const state = series.obtain(key, () => ({ band: new RobustBand(settings), binding, service, kind, lazy }));
+      // Consecutive calls are mostly of one series: its state is taken again without a key made.
+      let state = last;
+      if (state?.binding !== binding || state.service !== service || state.lazy !== lazy) {
+        const key = `${service ?? ''}\u0000${binding}\u0000${lazy ? 'lazy' : ''}`;
+        state = series.obtain(key, () => ({ band: new RobustBand(settings), binding, service, kind, lazy }));
+        last = state;
+      }
       const alarm = state.band.add(time, duration, sequence);
       if (alarm === undefined) return;
       emit(

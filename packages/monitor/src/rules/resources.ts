@@ -1,6 +1,6 @@
 import { RESOURCES_ACTION } from '@mlx-audit/runtime';
 import { makeAlert, originOf, type RuleIdentity } from '../alert.js';
-import { RUNTIME_ACTION_PREFIX, text } from '../fields.js';
+import { RUNTIME_ACTION_PREFIX } from '../fields.js';
 import { KeyedState } from '../keyed-state.js';
 import { bandFields, bandSettings, describeSpan, RobustBand, significant, type BandAlarm, type BandSettings, type RobustBandOptions } from '../robust-band.js';
 import type { Rule } from '../rule.js';
@@ -76,11 +76,12 @@ export function resourcesRule(options: ResourcesOptions = {}): Rule {
 
   return {
     ...RESOURCES,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const action = text(event, 'event.action');
+    reads: { actionPrefixes: [RUNTIME_ACTION_PREFIX] },
+    observe(observation, emit) {
+      const { event, time, timestamp, sequence, action } = observation;
       // The runtime's records name the run a process id belongs to (lifecycle records, the gauges themselves).
       if (action?.startsWith(RUNTIME_ACTION_PREFIX) !== true) return;
-      const { key, run } = runs.runOf(event);
+      const { key, run } = runs.runOf(observation);
       if (action !== RESOURCES_ACTION || time === undefined) return;
       for (const gauge of gauges) {
         const value = event[gauge];

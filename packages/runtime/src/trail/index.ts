@@ -5,3 +5,4 @@ export { findTrails, type FoundTrails, type TrailFiles } from './trail-files.js'
 export { PROBLEM_KINDS, type ProblemClass, type ProblemKind, type TrailProblem } from './problems.js';
 export { createSealKeys, readSealKeyFile, type CreateSealKeysOptions, type SealKey } from './seal-key.js';
 export { TRAIL_ACTIONS } from './format.js';
+export { readLines, type LineVisitor } from './line-reader.js';

@@ -60,8 +60,9 @@ export function distinctInputsRule(options: DistinctInputOptions = {}): Rule {
   });
   return {
     ...DISTINCT_INPUTS,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const query = queryOf(event);
+    observe(observation, emit) {
+      const { event, time, timestamp, sequence } = observation;
+      const query = queryOf(observation);
       if (query === undefined || time === undefined) return;
       const digest = inputOf(event)?.digest;
       // Clients whose inputs carry no digest cost nothing.

@@ -1,5 +1,6 @@
 import type { AuditEvent, JsonValue } from '@mlx-audit/runtime';
 import { RUNTIME_ACTION_PREFIX, text } from '../../fields.js';
+import type { Observation } from '../../rule.js';
 
 // What one query of a client is, read from the trail. An instrumented service makes many MLX calls
 // per HTTP request (a forward pass per generated token, one per layer, evaluations), so the unit
@@ -26,26 +27,25 @@ export interface Query {
  * inference`, or an MLX forward-pass kind), with a `client.id`. Undefined for anything else (no
  * client, a training step, the runtime's own records, alerts).
  */
-export function queryOf(event: AuditEvent): Query | undefined {
+export function queryOf(observation: Observation): Query | undefined {
   // The four extraction rules ask about each event in turn: the answer is made once.
-  if (event === lastQueried) return lastQuery;
-  lastQueried = event;
-  lastQuery = readQuery(event);
+  if (observation === lastQueried) return lastQuery;
+  lastQueried = observation;
+  lastQuery = readQuery(observation);
   return lastQuery;
 }
 
-let lastQueried: AuditEvent | undefined;
+let lastQueried: Observation | undefined;
 let lastQuery: Query | undefined;
 let lastInputOf: AuditEvent | undefined;
 let lastInput: Input | undefined;
 
-function readQuery(event: AuditEvent): Query | undefined {
-  const client = text(event, 'client.id');
-  if (client === undefined || client === '') return undefined;
+function readQuery({ event, kind, action, service }: Observation): Query | undefined {
+  const client = event['client.id'];
+  if (typeof client !== 'string' || client === '') return undefined;
   const operation = text(event, 'gen_ai.operation.name');
-  if (operation === undefined ? !FORWARD_PASS_KINDS.has(text(event, 'mlx.kind') ?? '') : operation !== 'inference') return undefined;
-  if (text(event, 'event.action')?.startsWith(RUNTIME_ACTION_PREFIX) === true) return undefined;
-  const service = text(event, 'service.name');
+  if (operation === undefined ? !FORWARD_PASS_KINDS.has(kind ?? '') : operation !== 'inference') return undefined;
+  if (action?.startsWith(RUNTIME_ACTION_PREFIX) === true) return undefined;
   const request = text(event, 'request.id');
   return { key: `${service ?? ''}\u0000${client}`, client, service, request: request === undefined ? undefined : hash32(request) };
 }

@@ -45,8 +45,9 @@ export function rateRule(options: RateOptions = {}): Rule {
   const clients = new KeyedState<string, Bucket>(positiveInteger('maxClients', options.maxClients ?? DEFAULT_MAX_CLIENTS));
   return {
     ...RATE,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const query = queryOf(event);
+    observe(observation, emit) {
+      const { time, timestamp, sequence } = observation;
+      const query = queryOf(observation);
       if (query === undefined || time === undefined) return;
       const bucket = clients.obtain(query.key, () => ({ recent: new RecentRequests(), tokens: burst, last: time, since: time, requests: 0, evidence: [], firing: false }));
       if (!bucket.recent.see(query.request)) return;

@@ -112,8 +112,9 @@ export function sweepRule(options: SweepOptions = {}): Rule {
 
   return {
     ...SWEEP,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const query = queryOf(event);
+    observe(observation, emit) {
+      const { event, time, timestamp, sequence } = observation;
+      const query = queryOf(observation);
       if (query === undefined || time === undefined) return;
       const input = inputOf(event);
       if (input === undefined) return;

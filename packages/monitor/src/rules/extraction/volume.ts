@@ -114,8 +114,9 @@ export function volumeRule(options: VolumeOptions = {}): Rule {
 
   return {
     ...VOLUME,
-    observe({ event, time, timestamp, sequence }, emit) {
-      const query = queryOf(event);
+    observe(observation, emit) {
+      const { time, timestamp, sequence } = observation;
+      const query = queryOf(observation);
       if (query === undefined || time === undefined) return;
       const bucket = Math.floor(time / bucketMs);
       if (bucket > populationBucket) measurePopulations(bucket);
