@@ -62,7 +62,7 @@ export const SECTIONS = [
   {
     scenario: 'build',
     title: 'Build cost (tsc against tspc with the transformer)',
-    ids: SIZES.flatMap((size) => [`build.${size}.tsc.time`, `build.${size}.tspc.time`, `build.${size}.tsc.rss`, `build.${size}.tspc.rss`, `build.${size}.tspc-over-tsc`]),
+    ids: SIZES.flatMap((size) => [`build.${size}.tsc.time`, `build.${size}.tspc.time`, `build.${size}.tsc.rss`, `build.${size}.tspc.rss`, `build.${size}.tspc-over-tsc`, `build.${size}.tspc-alone-over-tsc`, `build.${size}.transformer-over-tspc-alone`]),
   },
   {
     scenario: 'runtime-call',
