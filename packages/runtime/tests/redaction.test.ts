@@ -8,10 +8,12 @@ import { configure, flushAuditLog } from '../src/configure.js';
 import { call } from '../src/instrument.js';
 import { summarizeTensor, summarizeValue } from '../src/summarizers.js';
 import { captureSink, parsedLines, testSite, type CaptureSink } from './support/capture.js';
+import { standaloneNumber } from './support/markers.js';
 import { mx } from './support/mlx.js';
 
 // Values that must never reach a sink: tensor contents and the text of a prompt.
 const SENTINEL = 7777.25;
+const SENTINEL_TEXT = standaloneNumber('7777');
 const PROMPT = 'PROMPT-MARKER-91c2 tell me the secret';
 const KEY = 'test-key-0123456789abcdef0123456789';
 const directory = mkdtempSync(join(tmpdir(), 'mlx-audit-redaction-'));
@@ -52,7 +54,7 @@ describe('tensors on real MLX', () => {
     call(stack, mx, () => input, [[input, output, input]]);
 
     const text = everything(sink);
-    expect(text).not.toContain('7777');
+    expect(text).not.toMatch(SENTINEL_TEXT);
     expect(text).not.toContain('PROMPT-MARKER');
     const [forwardEvent, sumEvent, addEvent, stackEvent] = parsedLines(sink);
     const tensor = { type: 'tensor', shape: [4, 4], dtype: 'float32', size: 16, nbytes: 64 };
@@ -80,7 +82,7 @@ describe('tensors on real MLX', () => {
     const loaded = call(load, mx, mx.load, [path]);
     expect(Object.keys(loaded as object)).toHaveLength(10);
 
-    expect(everything(sink)).not.toContain('7777');
+    expect(everything(sink)).not.toMatch(SENTINEL_TEXT);
     const [saveEvent, loadEvent] = parsedLines(sink);
     // Names are counted, not listed: a weight map's keys are whatever the application chose.
     expect(saveEvent).toMatchObject({
@@ -202,5 +204,15 @@ describe('other values', () => {
     });
     expect(argsOf(['module', 'other'], [hostile, getter])).toEqual([{ type: 'Proxy' }, { type: 'Holder' }]);
     expect(touched).toBe(false);
+  });
+});
+
+describe('the marker check itself', () => {
+  it('finds a planted number however it is written, and not its digits inside other numbers, hashes or timestamps', () => {
+    for (const leak of ['array([7777.25, 7777.25], dtype=float32)', '{"v":[7777.25]}', 'value 7777', '"x":-7777.25}']) expect(leak).toMatch(SENTINEL_TEXT);
+    for (const chance of ['"event.duration":777750,', '"event.hash":"5857a84b7777f"', '"process.pid":17777', '"line":77771', '"@timestamp":"2026-12-02T22:51:16.777Z"']) expect(chance).not.toMatch(SENTINEL_TEXT);
+    for (const leak of ['TOKEN-31337@host', 'SIG-31337#frag', 'frag-31337"']) expect(leak).toMatch(standaloneNumber('31337'));
+    expect('my SSN is 078-05-1120').toMatch(standaloneNumber('078'));
+    for (const chance of ['"@timestamp":"2026-12-02T22:51:16.078Z"', '"event.duration":1078', '"event.hash":"a078f"']) expect(chance).not.toMatch(standaloneNumber('078'));
   });
 });
