@@ -23,7 +23,8 @@ export function countInstrumentation(directory) {
     const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
     if (!text.includes('@mlx-audit/runtime/instrument')) continue;
     files++;
-    sites += text.match(/\.site\(\{/g)?.length ?? 0;
+    // One table per file (`sites(file, rows)`), each site then named from it: `__mlxa_site_3_1 = __mlxa_sites_1[3]`.
+    sites += text.match(/__mlxa_site_\d+(?:_\d+)? = __mlxa_sites(?:_\d+)?\[\d+\]/g)?.length ?? 0;
   }
   return { files, sites };
 }

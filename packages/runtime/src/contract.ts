@@ -7,7 +7,8 @@
  *
  * ```js
  * import * as __mlxa from '@mlx-audit/runtime/instrument';
- * const __mlxa_site_0 = __mlxa.site({ id: 'core.load', kind: 'model-load', mode: 'event', ... });
+ * const __mlxa_sites = __mlxa.sites('src/serve.ts', [['core.load', 'model-load', 'event', 12, 3, ...], ...]);
+ * const __mlxa_site_0 = __mlxa_sites[0], __mlxa_site_1 = __mlxa_sites[1];
  * // mx.load(path)  becomes
  * (__mlxa_site_0.channel.hasSubscribers ? __mlxa.call(__mlxa_site_0, mx, mx.load, [path]) : mx.load(path))
  * ```
@@ -27,6 +28,12 @@ export const RUNTIME_NAMESPACE = '__mlxa';
 export const INSTRUMENT_FUNCTIONS = {
   /** `site(descriptor): Site`: a frozen, module-level call-site descriptor with its channel. */
   site: 'site',
+  /**
+   * `sites(file, rows): Site[]`: the sites of one file, from a table of rows (`SiteRow`), as
+   * `site` makes each. The transformer emits one table per file: the file's path once and no
+   * field names, so printing the emitted file does not grow with sites × fields.
+   */
+  sites: 'sites',
   /** `call(site, thisArg, fn, args)`: runs `fn` with `this` and `args`, publishing on the site's channel. */
   call: 'call',
   /** `construct(site, target, args)`: `new target(...args)`, publishing on the site's channel. */
@@ -137,6 +144,39 @@ export interface SiteDescriptor {
    * request. Absent otherwise.
    */
   readonly phase?: 'training' | undefined;
+}
+
+/**
+ * A site's descriptor as a row of its file's table (`INSTRUMENT_FUNCTIONS.sites`), the file left
+ * out: `[id, kind, mode, line, column, fn, callee, args, receiver, emittedCallee, phase]`, the last
+ * two only when one of them is set (`null` for an absent `emittedCallee` before a `phase`).
+ */
+export type SiteRow = readonly [
+  id: string,
+  kind: string,
+  mode: SiteMode,
+  line: number,
+  column: number,
+  fn: string | null,
+  callee: string,
+  args: readonly SiteArgumentRole[],
+  receiver: SiteDescriptor['receiver'],
+  emittedCallee?: string | null,
+  phase?: 'training',
+];
+
+/** The row of a descriptor (its `file` is the table's). */
+export function siteRow(descriptor: SiteDescriptor): SiteRow {
+  const { id, kind, mode, line, column, fn, callee, args, receiver, emittedCallee, phase } = descriptor;
+  if (phase !== undefined) return [id, kind, mode, line, column, fn, callee, args, receiver, emittedCallee ?? null, phase];
+  if (emittedCallee !== undefined) return [id, kind, mode, line, column, fn, callee, args, receiver, emittedCallee];
+  return [id, kind, mode, line, column, fn, callee, args, receiver];
+}
+
+/** The descriptor a row of `file`'s table stands for. */
+export function siteOfRow(file: string, row: SiteRow): SiteDescriptor {
+  const [id, kind, mode, line, column, fn, callee, args, receiver, emittedCallee, phase] = row;
+  return { id, kind, mode, file, line, column, fn, callee, emittedCallee: emittedCallee ?? undefined, args, receiver, phase };
 }
 
 /** The TracingChannel name for a kind: `tracing:mlx-audit:<kind>`. */

@@ -8,7 +8,7 @@ import { types } from 'node:util';
 import { CallContext } from './call-context.js';
 import { channelForKind } from './channels.js';
 import { ensureConfigured } from './configure.js';
-import type { Site, SiteDescriptor } from './contract.js';
+import { siteOfRow, type Site, type SiteDescriptor, type SiteRow } from './contract.js';
 import { verifyBeforeLoad } from './model-identity/gate.js';
 import { invokeModelCall } from './model-identity/model-calls.js';
 
@@ -46,6 +46,11 @@ export function site(descriptor: SiteDescriptor): Site {
     phase: descriptor.phase === 'training' ? 'training' : undefined,
     channel: channelForKind(descriptor.kind),
   });
+}
+
+/** The sites of one file, from its table (see `INSTRUMENT_FUNCTIONS.sites`): each as `site` makes it. */
+export function sites(file: string, rows: readonly SiteRow[]): Site[] {
+  return rows.map((row) => site(siteOfRow(file, row)));
 }
 
 /**

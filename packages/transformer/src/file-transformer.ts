@@ -1,5 +1,5 @@
 import type { BindingMatch, CatalogueMatcher, Differentiation } from '@mlx-audit/catalogue';
-import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE } from '@mlx-audit/runtime/contract';
+import { INSTRUMENT_FUNCTIONS, INSTRUMENT_MODULE, RUNTIME_NAMESPACE, siteRow, type SiteDescriptor } from '@mlx-audit/runtime/contract';
 import type * as TS from 'typescript';
 import type { ResolvedConfig } from './config.js';
 import { decide, importsRuntime, isProjectSource } from './decide.js';
@@ -45,7 +45,9 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   const factory = context.factory;
   const runtime = uniqueName(ts, factory, RUNTIME_NAMESPACE);
   const rc: RewriteContext = { ts, context, runtime };
-  const sites: TS.Statement[] = [];
+  // Each site's descriptor and the name the rewritten calls use; declared together, in one table, at the end.
+  const descriptors: SiteDescriptor[] = [];
+  const siteNames: TS.Identifier[] = [];
   const file = program.relativePath(sourceFile.fileName);
   // Made for the first site of a CommonJS file, if it has one.
   let emittedNames: EmittedName | null | undefined;
@@ -65,24 +67,9 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
 
   const enclosingNames = new Map<TS.Node, string | null>();
   const siteFor = (node: TS.CallExpression | TS.NewExpression, match: BindingMatch, mode: 'event' | 'errors'): TS.Identifier => {
-    const name = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_site_${sites.length}`);
-    const descriptor = describeSite(ts, node, match, mode, file, program.differentiation, enclosingNames, emittedName());
-    sites.push(
-      factory.createVariableStatement(
-        undefined,
-        factory.createVariableDeclarationList(
-          [
-            factory.createVariableDeclaration(
-              name,
-              undefined,
-              undefined,
-              factory.createCallExpression(factory.createPropertyAccessExpression(runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.site)), undefined, [literal(ts, factory, descriptor)]),
-            ),
-          ],
-          ts.NodeFlags.Const,
-        ),
-      ),
-    );
+    const name = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_site_${descriptors.length}`);
+    descriptors.push(describeSite(ts, node, match, mode, file, program.differentiation, enclosingNames, emittedName()));
+    siteNames.push(name);
     return name;
   };
 
@@ -168,7 +155,7 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   };
 
   const statements = ts.visitLexicalEnvironment(sourceFile.statements, visit, context);
-  if (sites.length === 0 && trainingScopes === 0) return ts.factory.updateSourceFile(sourceFile, statements);
+  if (descriptors.length === 0 && trainingScopes === 0) return ts.factory.updateSourceFile(sourceFile, statements);
 
   // After directives ('use strict') and imports, so the sites exist before any code that runs.
   const prologueEnd = statements.findIndex((statement) => !ts.isImportDeclaration(statement) && !isDirective(ts, statement));
@@ -181,6 +168,7 @@ export function transformFile(program: ProgramContext, context: TS.Transformatio
   );
   const directives = statements.slice(0, at).filter((statement) => isDirective(ts, statement));
   const imports = statements.slice(0, at).filter((statement) => !isDirective(ts, statement));
+  const sites = siteDeclarations(ts, factory, runtime, file, descriptors, siteNames);
   return factory.updateSourceFile(sourceFile, [...directives, runtimeImport, ...imports, ...sites, ...statements.slice(at)]);
 }
 
@@ -240,6 +228,23 @@ function warnSelfInstrumented(program: ProgramContext, sourceFile: TS.SourceFile
 
 function isDirective(ts: typeof TS, statement: TS.Statement): boolean {
   return ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
+}
+
+/**
+ * The file's sites, declared from one table: `const t = rt.sites(file, [[...], ...]);` then
+ * `const s0 = t[0], s1 = t[1], ...;` (plain element reads, which every target emits as written).
+ * Printing one row per site, without field names or the path, costs a fraction of a keyed literal each.
+ */
+function siteDeclarations(ts: typeof TS, factory: TS.NodeFactory, runtime: TS.Identifier, file: string, descriptors: readonly SiteDescriptor[], names: readonly TS.Identifier[]): TS.Statement[] {
+  if (names.length === 0) return [];
+  const table = uniqueName(ts, factory, `${RUNTIME_NAMESPACE}_sites`);
+  const rows = factory.createArrayLiteralExpression(descriptors.map((descriptor) => literal(ts, factory, siteRow(descriptor))));
+  const made = factory.createCallExpression(factory.createPropertyAccessExpression(runtime, propertyName(ts, factory, INSTRUMENT_FUNCTIONS.sites)), undefined, [factory.createStringLiteral(file), rows]);
+  const constant = (declarations: TS.VariableDeclaration[]): TS.Statement => factory.createVariableStatement(undefined, factory.createVariableDeclarationList(declarations, ts.NodeFlags.Const));
+  return [
+    constant([factory.createVariableDeclaration(table, undefined, undefined, made)]),
+    constant(names.map((name, index) => factory.createVariableDeclaration(name, undefined, undefined, factory.createElementAccessExpression(table, index)))),
+  ];
 }
 
 /** A JSON-like constant as an object literal (the descriptor's fields are strings, numbers, lists, null). */

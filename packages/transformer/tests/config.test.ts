@@ -44,6 +44,6 @@ describe('running twice changes nothing more', () => {
     const twice = compile({ 'main.ts': SOURCE }, { passes: 2, config: { warnings: true } });
     expect(twice.diagnostics).toEqual([]);
     expect(twice.js['main.js']).toBe(once.js['main.js']);
-    expect(once.js['main.js']).toContain('__mlxa_1.site(');
+    expect(once.js['main.js']).toContain('__mlxa_1.sites(');
   });
 });

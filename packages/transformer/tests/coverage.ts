@@ -21,7 +21,7 @@ export interface Coverage {
   readonly plan: Plan;
   /** `file:line:column id mode` of each site the plan lists as instrumented, sorted. */
   readonly planned: readonly string[];
-  /** The same, read from the `site({...})` descriptors of the emitted JavaScript, sorted. */
+  /** The same, read from the site tables (`sites(file, rows)`) of the emitted JavaScript, sorted. */
   readonly emitted: readonly string[];
   /** How many training scopes the plan lists, and how many `training(() => …)` calls were emitted. */
   readonly trainingScopes: { readonly planned: number; readonly emitted: number };
@@ -29,7 +29,17 @@ export interface Coverage {
   readonly build: { readonly status: number | null; readonly output: string };
 }
 
-const key = (site: { file: string; line: number; column: number; id: string; mode: string }): string => `${site.file}:${site.line}:${site.column} ${site.id} ${site.mode}`;
+/** A site as the emitted JavaScript declares it (a row of its file's table). */
+export interface EmittedSite {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly id: string;
+  readonly mode: string;
+  readonly phase?: string;
+}
+
+const key = (site: Pick<EmittedSite, 'file' | 'line' | 'column' | 'id' | 'mode'>): string => `${site.file}:${site.line}:${site.column} ${site.id} ${site.mode}`;
 
 /**
  * Plans and builds the project of `tsconfig` (a tsconfig with the transformer among its plugins),
@@ -65,18 +75,24 @@ function emittedFiles(directory: string): string[] {
 }
 
 /**
- * The descriptors of `<runtime>.site({ ... })`, where `<runtime>` is bound to the instrument
- * module (`import * as` in ESM, `require` in CommonJS), and the number of `<runtime>.training(…)`
- * calls. Read from the syntax tree: the values are literals by construction.
+ * The descriptors of `<runtime>.sites(file, [[...row], ...])` (one table per file, rows as
+ * `SiteRow` lays them out), where `<runtime>` is bound to the instrument module (`import * as` in
+ * ESM, `require` in CommonJS), and the number of `<runtime>.training(…)` calls. Read from the
+ * syntax tree: the values are literals by construction.
  */
-export function runtimeCalls(javascript: string): { sites: { file: string; line: number; column: number; id: string; mode: string }[]; trainingScopes: number } {
+export function runtimeCalls(javascript: string): { sites: EmittedSite[]; trainingScopes: number } {
   const source = ts.createSourceFile('emitted.js', javascript, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const runtimeNames = new Set<string>();
-  const descriptors: { file: string; line: number; column: number; id: string; mode: string }[] = [];
+  const descriptors: EmittedSite[] = [];
   let trainingScopes = 0;
   const requiresRuntime = (node: ts.Node): boolean =>
     (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.some((argument) => ts.isStringLiteral(argument) && argument.text === INSTRUMENT_MODULE)) ||
     (ts.forEachChild(node, requiresRuntime) ?? false);
+  const constant = (node: ts.Expression | undefined, what: string): string | null => {
+    if (node !== undefined && (ts.isStringLiteral(node) || ts.isNumericLiteral(node))) return node.text;
+    if (node?.kind === ts.SyntaxKind.NullKeyword) return null;
+    throw new Error(`A site table whose ${what} is not a literal: ${node?.getText(source) ?? '(missing)'}`);
+  };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === INSTRUMENT_MODULE) {
       const bindings = node.importClause?.namedBindings;
@@ -88,21 +104,21 @@ export function runtimeCalls(javascript: string): { sites: { file: string; line:
         ? node.expression.name.text
         : undefined;
     if (runtimeFunction === 'training') trainingScopes++;
-    if (ts.isCallExpression(node) && runtimeFunction === 'site') {
-      const [argument] = node.arguments;
-      if (argument === undefined || !ts.isObjectLiteralExpression(argument)) throw new Error(`A site without a literal descriptor: ${node.getText(source)}`);
-      const fields = new Map<string, string>();
-      for (const property of argument.properties) {
-        if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && (ts.isStringLiteral(property.initializer) || ts.isNumericLiteral(property.initializer))) {
-          fields.set(property.name.text, property.initializer.text);
-        }
+    if (runtimeFunction === 'site') throw new Error(`A site declared one by one, not in its file's table: ${node.getText(source)}`);
+    if (ts.isCallExpression(node) && runtimeFunction === 'sites') {
+      const [fileArgument, table] = node.arguments;
+      const file = constant(fileArgument, 'file');
+      if (file === null || table === undefined || !ts.isArrayLiteralExpression(table)) throw new Error(`A site table without a file and rows: ${node.getText(source)}`);
+      for (const row of table.elements) {
+        if (!ts.isArrayLiteralExpression(row)) throw new Error(`A site row that is not a literal array: ${row.getText(source)}`);
+        const field = (index: number, what: string): string => {
+          const value = constant(row.elements[index], what);
+          if (value === null) throw new Error(`A site row without its ${what}: ${row.getText(source)}`);
+          return value;
+        };
+        const phase = row.elements[10] === undefined ? undefined : constant(row.elements[10], 'phase');
+        descriptors.push({ file, line: Number(field(3, 'line')), column: Number(field(4, 'column')), id: field(0, 'id'), mode: field(2, 'mode'), ...(phase === null || phase === undefined ? {} : { phase }) });
       }
-      const field = (name: string): string => {
-        const value = fields.get(name);
-        if (value === undefined) throw new Error(`A site descriptor without '${name}': ${node.getText(source)}`);
-        return value;
-      };
-      descriptors.push({ file: field('file'), line: Number(field('line')), column: Number(field('column')), id: field('id'), mode: field('mode') });
     }
     ts.forEachChild(node, visit);
   };

@@ -62,7 +62,7 @@ describe('module kinds', () => {
     const { js } = compile({ 'main.cts': `import mlx = require('@frost-beta/mlx');\nexport const w = mlx.core.load('w.safetensors');\nexport const z = mlx.core.zeros([1]);\n` }, { config: { kinds: { 'tensor-creation': 'event' } } });
     const out = js['main.cjs'] ?? '';
     expect(out.match(/require\("@mlx-audit\/runtime\/instrument"\)/g)).toHaveLength(1);
-    expect(out.indexOf('require("@mlx-audit/runtime/instrument")')).toBeLessThan(out.indexOf('.site('));
+    expect(out.indexOf('require("@mlx-audit/runtime/instrument")')).toBeLessThan(out.indexOf('.sites('));
     expect(out).not.toMatch(/^import /m);
   });
 

@@ -51,6 +51,6 @@ describe('what is never touched', () => {
   });
 
   it('a project file of the program is instrumented (the check above is not vacuous)', () => {
-    expect(compile({ 'main.ts': code }).js['main.js']).toContain('.site(');
+    expect(compile({ 'main.ts': code }).js['main.js']).toContain('.sites(');
   });
 });

@@ -1,7 +1,7 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
 import { core as mx } from '@frost-beta/mlx';
-const __mlxa_site_0_1 = __mlxa_1.site({ id: "core.ones", kind: "tensor-creation", mode: "errors", file: "main.ts", line: 3, column: 37, fn: "batches", callee: "mx.ones", args: ["shape"], receiver: "other" });
-const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.array#tolist", kind: "data-extraction", mode: "event", file: "main.ts", line: 7, column: 10, fn: "evaluate", callee: "x.tolist", args: [], receiver: "tensor" });
+const __mlxa_sites_1 = __mlxa_1.sites("main.ts", [["core.ones", "tensor-creation", "errors", 3, 37, "batches", "mx.ones", ["shape"], "other"], ["core.array#tolist", "data-extraction", "event", 7, 10, "evaluate", "x.tolist", [], "tensor"]]);
+const __mlxa_site_0_1 = __mlxa_sites_1[0], __mlxa_site_1_1 = __mlxa_sites_1[1];
 export function* batches(n) {
     var _mlxa_f_1, _mlxa_r_1, _mlxa_a_1;
     for (let i = 0; i < n; i++)

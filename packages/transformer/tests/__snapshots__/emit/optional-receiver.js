@@ -1,7 +1,6 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
-const __mlxa_site_0_1 = __mlxa_1.site({ id: "nn.Linear", kind: "module-construction", mode: "errors", file: "main.ts", line: 2, column: 38, fn: null, callee: "nn.Linear", args: ["option", "option"], receiver: null });
-const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.ones", kind: "tensor-creation", mode: "errors", file: "main.ts", line: 3, column: 33, fn: null, callee: "mx.ones", args: ["shape"], receiver: "other" });
-const __mlxa_site_2_1 = __mlxa_1.site({ id: "nn.Module#forward", kind: "inference", mode: "event", file: "main.ts", line: 3, column: 18, fn: null, callee: "model?.forward", args: ["tensor"], receiver: "module" });
+const __mlxa_sites_1 = __mlxa_1.sites("main.ts", [["nn.Linear", "module-construction", "errors", 2, 38, null, "nn.Linear", ["option", "option"], null], ["core.ones", "tensor-creation", "errors", 3, 33, null, "mx.ones", ["shape"], "other"], ["nn.Module#forward", "inference", "event", 3, 18, null, "model?.forward", ["tensor"], "module"]]);
+const __mlxa_site_0_1 = __mlxa_sites_1[0], __mlxa_site_1_1 = __mlxa_sites_1[1], __mlxa_site_2_1 = __mlxa_sites_1[2];
 var _mlxa_c_1, _mlxa_a_1, _mlxa_a_2, _mlxa_f_1, _mlxa_r_1, _mlxa_a_3, _mlxa_f_2, _mlxa_r_2, _mlxa_a_4;
 import { core as mx, nn } from '@frost-beta/mlx';
 const model = (_mlxa_c_1 = nn.Linear, _mlxa_a_1 = 2, _mlxa_a_2 = 2, __mlxa_site_0_1.channel.hasSubscribers ? __mlxa_1.construct(__mlxa_site_0_1, _mlxa_c_1, [_mlxa_a_1, _mlxa_a_2]) : new _mlxa_c_1(_mlxa_a_1, _mlxa_a_2));

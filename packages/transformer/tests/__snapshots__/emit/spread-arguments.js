@@ -1,6 +1,6 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
-const __mlxa_site_0_1 = __mlxa_1.site({ id: "core.ones", kind: "tensor-creation", mode: "errors", file: "main.ts", line: 3, column: 29, fn: null, callee: "mx.ones", args: ["shape"], receiver: "other" });
-const __mlxa_site_1_1 = __mlxa_1.site({ id: "core.reshape", kind: "tensor-operation", mode: "errors", file: "main.ts", line: 3, column: 18, fn: null, callee: "mx.reshape", args: ["tensor", "spread"], receiver: "other" });
+const __mlxa_sites_1 = __mlxa_1.sites("main.ts", [["core.ones", "tensor-creation", "errors", 3, 29, null, "mx.ones", ["shape"], "other"], ["core.reshape", "tensor-operation", "errors", 3, 18, null, "mx.reshape", ["tensor", "spread"], "other"]]);
+const __mlxa_site_0_1 = __mlxa_sites_1[0], __mlxa_site_1_1 = __mlxa_sites_1[1];
 var _mlxa_f_1, _mlxa_r_1, _mlxa_a_1, _mlxa_f_2, _mlxa_r_2, _mlxa_a_2, _mlxa_a_3;
 import { core as mx } from '@frost-beta/mlx';
 const shape = [2, 2];

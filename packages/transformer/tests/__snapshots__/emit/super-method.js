@@ -1,6 +1,7 @@
 import * as __mlxa_1 from "@mlx-audit/runtime/instrument";
 import { nn } from '@frost-beta/mlx';
-const __mlxa_site_0_1 = __mlxa_1.site({ id: "nn.Module#forward", kind: "layer-composition", mode: "errors", file: "main.ts", line: 4, column: 12, fn: "Tracked#forward", callee: "super.forward", args: ["tensor"], receiver: null });
+const __mlxa_sites_1 = __mlxa_1.sites("main.ts", [["nn.Module#forward", "layer-composition", "errors", 4, 12, "Tracked#forward", "super.forward", ["tensor"], null]]);
+const __mlxa_site_0_1 = __mlxa_sites_1[0];
 export class Tracked extends nn.Linear {
     forward(x) {
         var _mlxa_f_1, _mlxa_a_1;
