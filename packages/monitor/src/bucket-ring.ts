@@ -58,13 +58,13 @@ export class BucketRing {
     }
   }
 
-  /** The totals of the newest `buckets` buckets, the newest (partly filled) one included. */
   /** Whether a window tracked since construction (`windows`) holds a failure; no object made. */
   hasFailures(window: number): boolean {
     const tracked = this.#windows.indexOf(window);
     return tracked < 0 ? this.totals(window).failures > 0 : (this.#windowFailures[tracked] ?? 0) > 0;
   }
 
+  /** The totals of the newest `buckets` buckets, the newest (partly filled) one included. */
   totals(buckets: number): Totals {
     const newest = this.#newest;
     if (newest === undefined) return { calls: 0, failures: 0 };

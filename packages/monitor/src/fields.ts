@@ -16,7 +16,12 @@ export function text(event: AuditEvent, field: string): string | undefined {
 /** A non-negative integer field (`event.sequence`, `process.pid`, `count`). */
 export function count(event: AuditEvent, field: string): number | undefined {
   const value = event[field];
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  return isCount(value) ? value : undefined;
+}
+
+/** A value a count field may hold: a non-negative safe integer. */
+export function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Milliseconds since the epoch of the event's `@timestamp`, the only clock the monitor reads. */
@@ -84,9 +89,13 @@ function digits(text: string, start: number, length: number): number {
  * runtime's records and application events without a kind.
  */
 export function bindingOf(event: AuditEvent): string | undefined {
-  const action = text(event, 'event.action');
-  if (action?.startsWith(RUNTIME_ACTION_PREFIX) === true || text(event, 'mlx.kind') === undefined) return undefined;
-  return text(event, 'mlx.binding') ?? action;
+  return bindingFrom(text(event, 'event.action'), text(event, 'mlx.kind'), event['mlx.binding']);
+}
+
+/** `bindingOf`, from the fields already read: the runtime's records and events without a kind are no MLX call. */
+function bindingFrom(action: string | undefined, kind: string | undefined, binding: unknown): string | undefined {
+  if (action?.startsWith(RUNTIME_ACTION_PREFIX) === true || kind === undefined) return undefined;
+  return typeof binding === 'string' ? binding : action;
 }
 
 /**
@@ -111,22 +120,20 @@ export function observationOf(event: AuditEvent, time: number | undefined, times
     sequence: isCount(sequence) ? sequence : undefined,
     action: actionText,
     kind: kindText,
-    // As bindingOf: the runtime's records and events without a kind are no MLX call.
-    binding: actionText?.startsWith(RUNTIME_ACTION_PREFIX) === true || kindText === undefined ? undefined : typeof binding === 'string' ? binding : actionText,
-    failed: outcome === 'failure' ? true : outcome === 'success' ? false : undefined,
+    binding: bindingFrom(actionText, kindText, binding),
+    failed: failedFrom(outcome),
     pid: isCount(pid) ? pid : undefined,
     run: typeof run === 'string' ? run : undefined,
     service: typeof service === 'string' ? service : undefined,
   };
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
 /** `true` for a failed call, `false` for a successful one, undefined when the outcome is neither. */
 export function failed(event: AuditEvent): boolean | undefined {
-  const outcome = text(event, 'event.outcome');
+  return failedFrom(event['event.outcome']);
+}
+
+function failedFrom(outcome: unknown): boolean | undefined {
   return outcome === 'failure' ? true : outcome === 'success' ? false : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { DROPPED_ACTION, type JsonValue } from '@mlx-audit/runtime';
 import { TRAIL_ACTIONS } from '@mlx-audit/runtime/trail';
 import { makeAlert, originOf, type RuleIdentity } from '../alert.js';
-import { count, positiveInteger, text } from '../fields.js';
+import { count, isCount, positiveInteger, text } from '../fields.js';
 import { KeyedState } from '../keyed-state.js';
 import { STATELESS, type Observation, type Rule } from '../rule.js';
 import { RunResolver } from '../runs.js';
@@ -192,8 +192,7 @@ const LIFECYCLE_ACTIONS = new Set<string>([TRAIL_ACTIONS.started, TRAIL_ACTIONS.
 
 function chained({ event }: Observation): boolean {
   // Read by their own names: in the process no event carries a chain, and this is asked of each.
-  const line = event['trail.line'];
-  if (typeof line !== 'number' || !Number.isSafeInteger(line) || line < 0) return false;
+  if (!isCount(event['trail.line'])) return false;
   const hash = event['event.hash'];
   return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash);
 }
