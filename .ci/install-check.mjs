@@ -4,8 +4,8 @@
 // project outside the workspace, once with npm and once with pnpm, running the README's lines as
 // written (they are read from README.md, at its `<!-- install-check: … -->` markers). In each
 // project: lint with the README's eslint.config.js, build with tspc and with `mlx-audit build`, run
-// on real MLX, plan, write a trail to a file, `mlx-audit verify` and `detect` it, export the Sigma
-// rules; then with TypeScript 7 installed, each tool must refuse it in one line instead of crashing; then a production install (no dev dependencies) must still run the program.
+// on real MLX, plan, write a trail to a file, `mlx-audit verify`, `detect` and `report` it, export the Sigma
+// rules, `scan-logs` a log; then with TypeScript 7 installed, each tool must refuse it in one line instead of crashing; then a production install (no dev dependencies) must still run the program.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -167,6 +167,14 @@ function checkTrail(app) {
   const sigma = join(app, 'sigma-rules');
   sh(app, `npx mlx-audit rules --sigma ${sigma}`);
   check(existsSync(join(sigma, 'README.md')) && readFileSync(join(sigma, 'mlx_audit_auditing_gap_dropped.yml'), 'utf8').includes('mlx-audit.dropped'), 'mlx-audit rules --sigma writes the Sigma rules');
+  // The review report: its charting library and sketches installed with the CLI, the page self-contained.
+  const page = join(app, 'report.html');
+  const reported = sh(app, `npx mlx-audit report ${directory} -o ${page}`);
+  check(reported.stdout.trim() === page && /The chain verified/.test(reported.stderr) && readFileSync(page, 'utf8').includes('Chart'), 'mlx-audit report writes the page', reported.stdout + reported.stderr);
+  // The scan of an application's own logs: a clean line gives no finding (exit 0).
+  writeFileSync(join(app, 'app.log'), `${new Date().toISOString()} info: served request id=42 in 3ms\n`);
+  const scanned = sh(app, `npx mlx-audit scan-logs ${join(app, 'app.log')}`);
+  check(scanned.status === 0, 'mlx-audit scan-logs finds nothing in a clean log', scanned.stdout + scanned.stderr);
   return directory;
 }
 

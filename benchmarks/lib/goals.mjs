@@ -21,6 +21,9 @@ const atLeast = (min, text) => ({ kind: 'min', limit: min, text });
 /** The monitor's documented memory cap at its default limits (packages/monitor/README.md, "Bounded memory"). */
 export const MONITOR_MEMORY_CAP_MB = 64;
 
+/** `mlx-audit report`'s documented peak memory, whatever the trail's length (packages/cli/README.md, "mlx-audit report"). */
+export const REPORT_MEMORY_CAP_MB = 256;
+
 /** @type {Readonly<Record<string, Goal>>} */
 export const GOALS = Object.fromEntries([
   ...SIZES.map((size) => [`lint.${size}.ours-over-floor`, goal(1.25, '≤ 1.25× the floor')]),
@@ -41,6 +44,8 @@ export const GOALS = Object.fromEntries([
   ['monitor.watch-added', goal(1, '≤ 1 µs per event')],
   ['monitor.detect-events-per-second', atLeast(250_000, '≥ 250,000 events per second')],
   ['monitor.memory', goal(MONITOR_MEMORY_CAP_MB, `≤ ${MONITOR_MEMORY_CAP_MB} MB (the documented cap)`)],
+  ['review.report-seconds', goal(10, '≤ 10 s for 1,000,000 events')],
+  ['review.report-rss', goal(REPORT_MEMORY_CAP_MB, `≤ ${REPORT_MEMORY_CAP_MB} MB (the documented cap)`)],
 ]);
 
 /** @type {readonly { scenario: string, title: string, ids: readonly string[] }[]} */
@@ -98,6 +103,11 @@ export const SECTIONS = [
     scenario: 'monitor',
     title: 'Watching the trail (detections in the process and over files)',
     ids: ['monitor.watch-added', 'monitor.detect-events-per-second', 'monitor.detect-rss', 'monitor.memory', 'monitor.in-memory-events-per-second'],
+  },
+  {
+    scenario: 'review',
+    title: 'Review (the report of a trail, the scan of application logs)',
+    ids: ['review.report-seconds', 'review.report-events-per-second', 'review.report-rss', 'review.report-rss-small', 'review.report-html-bytes', 'review.scan-megabytes-per-second', 'review.scan-lines-per-second', 'review.scan-rss'],
   },
 ];
 

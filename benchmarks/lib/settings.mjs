@@ -38,6 +38,10 @@ export function benchSettings(quick) {
         monitorMemoryEvents: 100_000,
         monitorMemoryClients: 10_000,
         monitorMemoryReps: 1,
+        reviewReportEvents: 50_000,
+        reviewReportReps: 1,
+        reviewScanMegabytes: 10,
+        reviewScanReps: 1,
       }
     : {
         corpus: { small: 100, large: 1000 },
@@ -73,6 +77,11 @@ export function benchSettings(quick) {
         monitorMemoryEvents: 1_000_000,
         monitorMemoryClients: 100_000,
         monitorMemoryReps: 3,
+        // The figure: a million events.
+        reviewReportEvents: 1_000_000,
+        reviewReportReps: 3,
+        reviewScanMegabytes: 100,
+        reviewScanReps: 3,
       };
 }
 

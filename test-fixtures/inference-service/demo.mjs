@@ -1,7 +1,8 @@
 // The demo: build the service with the mlx-audit transformer (tspc), run it on real MLX, show the
-// audit trail it wrote, lint its sources with the mlx-audit ESLint plugin, and verify the trail.
+// audit trail it wrote, lint its sources with the mlx-audit ESLint plugin, verify the trail, and
+// write the review report of the run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -81,5 +82,23 @@ const cli = join(here, '..', '..', 'packages', 'cli', 'dist', 'cli.js');
 const verify = spawnSync(process.execPath, [cli, 'verify', trailDirectory], { encoding: 'utf8' });
 process.stdout.write(verify.stdout.replaceAll(trailDirectory, '<trail>') + verify.stderr);
 if (verify.status !== 0) process.exitCode = 1;
+
+heading('7. The review report of this run (mlx-audit report, with the audit plan)');
+// The plan of the build above (mlx-audit plan --json): the report lists the sites this run never
+// exercised and any site seen that the plan does not list.
+const planFile = join(mkdtempSync(join(tmpdir(), 'mlx-audit-demo-plan-')), 'plan.json');
+const plan = spawnSync(process.execPath, [cli, 'plan', '-p', join(here, 'tsconfig.audited.json'), '--json'], { encoding: 'utf8', cwd: here });
+if (plan.status !== 0) {
+  console.error(plan.stderr);
+  process.exit(1);
+}
+writeFileSync(planFile, plan.stdout);
+const reportFile = join(here, 'demo-report.html');
+const report = spawnSync(process.execPath, [cli, 'report', trailDirectory, '--plan', planFile, '-o', reportFile], { encoding: 'utf8' });
+// The verdict, on stderr; the page's path, on stdout.
+process.stdout.write(report.stderr.replaceAll(trailDirectory, '<trail>'));
+if (report.status !== 0) process.exit(1);
+console.log(`the report of this run: ${report.stdout.trim()}`);
 rmSync(trailDirectory, { recursive: true, force: true });
+rmSync(dirname(planFile), { recursive: true, force: true });
 if (leaked.length > 0) process.exit(1);

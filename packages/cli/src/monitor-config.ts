@@ -116,3 +116,14 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' && value !== null ? 'an object' : JSON.stringify(value);
 }
+
+/** The options of `--config` (none given: the defaults), or what is wrong with the file, in one line. */
+export async function ruleOptionsFrom(path: string | undefined): Promise<RuleOptions | MonitorConfigError> {
+  if (path === undefined) return {};
+  try {
+    return await readMonitorConfig(path);
+  } catch (error) {
+    if (error instanceof MonitorConfigError) return error;
+    throw error;
+  }
+}

@@ -1,12 +1,14 @@
 import type { Command } from './commands/command.js';
 import { detectCommand } from './commands/detect.js';
 import { keygenCommand } from './commands/keygen.js';
+import { reportCommand } from './commands/report.js';
+import { scanLogsCommand } from './commands/scan-logs.js';
 import { rulesCommand } from './commands/rules.js';
 import { buildCommand, planCommand } from './commands/transformer.js';
 import { verifyCommand } from './commands/verify.js';
 
 /** Every subcommand of `mlx-audit`, in the order the usage lists them. */
-export const COMMANDS: readonly Command[] = [planCommand, buildCommand, verifyCommand, detectCommand, rulesCommand, keygenCommand];
+export const COMMANDS: readonly Command[] = [planCommand, buildCommand, verifyCommand, detectCommand, reportCommand, scanLogsCommand, rulesCommand, keygenCommand];
 
 export function usage(): string {
   return `Usage: mlx-audit <command> [options]\n\n${COMMANDS.map((command) => command.usage).join('\n\n')}\n\nmlx-audit <command> --help says more of one command.`;

@@ -1,6 +1,6 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mlxAudit } from './run-cli.js';
@@ -41,7 +41,13 @@ describe('mlx-audit', () => {
     mkdirSync(installed, { recursive: true });
     cpSync(join(PACKAGE, 'dist'), join(installed, 'cli', 'dist'), { recursive: true });
     cpSync(join(PACKAGE, 'package.json'), join(installed, 'cli', 'package.json'));
-    for (const dependency of ['runtime', 'monitor']) symlinkSync(join(ROOT, 'packages', dependency), join(installed, dependency));
+    // Every dependency of the package as installed beside it (the workspace's and the registry's), the transformer (a peer) left out.
+    const { dependencies } = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const dependency of Object.keys(dependencies)) {
+      const link = join(directory, 'node_modules', dependency);
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(realpathSync(join(PACKAGE, 'node_modules', dependency)), link);
+    }
     const command = join(installed, 'cli', 'dist', 'cli.js');
 
     it.each(['plan', 'build'])('%s says in one line what to install, exit 2', (name) => {

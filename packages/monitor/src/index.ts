@@ -16,6 +16,8 @@ export { CHAIN_RULE, chainAlerts } from './rules/chain.js';
 export { watchWithMonitor, type Watching, type WatchOptions } from './watch.js';
 export { ALERT_ACTION, SEVERITY, type Alert, type RuleIdentity, type Severity } from './alert.js';
 export type { Emit, EventInterest, Observation, Rule, RuleState } from './rule.js';
+/** What the rules call an event's binding: `mlx.binding`, or the action of a manual event with a kind. */
+export { bindingOf } from './fields.js';
 export {
   auditingGapRules,
   DEFAULT_MAX_RUNS,

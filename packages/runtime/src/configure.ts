@@ -101,7 +101,7 @@ export function configure(options: AuditOptions = {}): void {
   configured = true;
   // The new file sink seals from its first line; the sinks dropped hear of the change before they close.
   applySealing(seal);
-  announceConfiguration(activeSinks, { sinks, settings, sealEveryLines: seal.sealing?.everyLines, capacity, byteCapacity });
+  announceConfiguration(activeSinks, { sinks, settings, sealEveryLines: seal.sealing?.everyLines, capacity, byteCapacity, models: models && { mode: models.mode, allowed: models.allowed.size } });
   for (const sink of activeSinks) {
     if (!sinks.includes(sink)) closeSink(sink);
   }

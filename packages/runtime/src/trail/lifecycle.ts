@@ -25,6 +25,8 @@ export interface ConfigurationSummary {
   readonly sealEveryLines: number | undefined;
   readonly capacity: number;
   readonly byteCapacity: number;
+  /** The model allow-list in force, if any: its mode and how many hashes it holds (never the hashes). */
+  readonly models: { readonly mode: string; readonly allowed: number } | undefined;
 }
 
 /** How the process ends: its exit code, or the signal it dies of. */
@@ -74,6 +76,9 @@ function configurationRecord(action: string, summary: ConfigurationSummary): Eve
     'mlx_audit.seal_every_lines': summary.sealEveryLines,
     'mlx_audit.buffer_size': summary.capacity,
     'mlx_audit.buffer_bytes': summary.byteCapacity,
+    // Whether loads are checked at all: a reader of the trail tells "allowed" from "never checked".
+    'mlx_audit.models': summary.models?.mode ?? 'none',
+    'mlx_audit.models_allowed': summary.models?.allowed ?? 0,
   };
 }
 

@@ -43,7 +43,7 @@ describe('lifecycle records', () => {
     call(load, undefined, () => ({}), ['/models/secret/model.safetensors']);
     flushAuditLog();
     const second = closingSink('second');
-    configure({ sinks: [first, second], exitHooks: false, hmacKey: MARKER_KEY, paths: 'basename' });
+    configure({ sinks: [first, second], exitHooks: false, hmacKey: MARKER_KEY, paths: 'basename', models: { allow: [{ sha256: 'a'.repeat(64) }, { sha256: 'b'.repeat(64) }], mode: 'enforce' } });
     configure({ sinks: [], exitHooks: false });
 
     expect(first.lifecycle.map((record) => record['event.action'])).toEqual(['mlx-audit.started', 'mlx-audit.configured', 'mlx-audit.configured']);
@@ -59,9 +59,12 @@ describe('lifecycle records', () => {
       'mlx_audit.hmac_key': true,
       'mlx_audit.seal_key': false,
       'mlx_audit.buffer_size': 16384,
+      // No allow-list: a reader of the trail (the review report) knows no load was checked.
+      'mlx_audit.models': 'none',
+      'mlx_audit.models_allowed': 0,
     });
     expect(first.lifecycle[0]?.['mlx_audit.run']).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.lifecycle[1]).toMatchObject({ 'event.type': ['change'], 'mlx_audit.sinks': ['first', 'second'], 'mlx_audit.paths': 'basename' });
+    expect(first.lifecycle[1]).toMatchObject({ 'event.type': ['change'], 'mlx_audit.sinks': ['first', 'second'], 'mlx_audit.paths': 'basename', 'mlx_audit.models': 'enforce', 'mlx_audit.models_allowed': 2 });
     // Turning the sinks off is said to them, before they close.
     expect(first.lifecycle[2]).toMatchObject({ 'mlx_audit.sinks': [], 'mlx_audit.hmac_key': false });
     expect(first.recordsAtClose).toBe(3);
