@@ -71,7 +71,7 @@ function reportCost(settings, notes) {
   }
   rmSync(large.directory, { recursive: true, force: true });
   notes.push(
-    `\`review.report-seconds\` (the goal): \`mlx-audit report <directory> -o report.html\` as a user runs it, the process from start to exit (the chain verified on its own thread, every default rule, the tallies, the HTML page with its charts written), over a trail the runtime's file sink wrote (lib/monitor-trail-writer.mjs: ${large.lines} lines of forward calls of ${CLIENTS} clients, rotated at 256 MiB), ${reps} runs; each run's verdict checked (an intact chain). \`review.report-rss\`: the same runs' peak RSS; \`review.report-rss-small\`: over ${small.lines} lines (a fifth): bounded memory is the same figure for five times the events.`,
+    `\`review.report-seconds\` (the goal): \`mlx-audit report <directory> -o report.html\` as a user runs it, the process from start to exit (the chain verified on its own thread, every default rule, the tallies, the HTML page with its charts written), over a trail the runtime's file sink wrote (lib/monitor-trail-writer.mjs: ${large.lines} lines of forward calls of ${CLIENTS} clients, rotated at 256 MiB), ${reps} runs; each run's verdict checked (an intact chain). \`review.report-rss\`: the same runs' peak RSS; \`review.report-rss-small\`: over ${small.lines} lines (a fifth): what the report keeps is bounded (REPORT_LIMITS), and the peak grows less than the events (the garbage V8 lets accumulate before collecting it).`,
   );
   return [
     figure('review.report-seconds', `\`mlx-audit report\`, whole process, ${large.lines.toLocaleString('en')} lines`, 's', seconds),

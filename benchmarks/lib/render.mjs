@@ -15,7 +15,7 @@ import { SECTIONS } from './goals.mjs';
  */
 
 /** Digits shown per unit: enough to compare, no more than the noise supports. */
-const DIGITS = /** @type {Record<string, number>} */ ({ s: 2, ms: 3, MB: 0, '×': 2, ns: 0, 'µs': 2, B: 1, 'lines/s': 0, 'events/s': 0 });
+const DIGITS = /** @type {Record<string, number>} */ ({ s: 2, ms: 3, MB: 0, kB: 0, 'MB/s': 1, '×': 2, ns: 0, 'µs': 2, B: 1, 'lines/s': 0, 'events/s': 0 });
 
 /**
  * @param {number} value

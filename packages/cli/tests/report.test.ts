@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, ReportInputError } from '../src/report/build.js';
+import type { AuditEvent } from '@mlx-audit/runtime';
 import { ClientTally } from '../src/report/clients.js';
+import { EvidenceWindow } from '../src/report/evidence.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { REPORT_LIMITS, type ReportModel } from '../src/report/model.js';
 import { BucketedSeries, TimeAxis } from '../src/report/time-axis.js';
@@ -269,6 +271,20 @@ describe('bounded tallies', () => {
       expected[index] = must(expected[index]) + 1;
     }
     expect(series.toArray((bucket) => bucket.n, 0)).toEqual(expected);
+  });
+
+  it('resolves evidence within its window, of the right process only', () => {
+    const window = new EvidenceWindow();
+    const event = (sequence: number) => ({ '@timestamp': '2026-01-01T00:00:00.000Z', 'event.action': 'core.matmul', 'event.outcome': 'failure', 'event.sequence': sequence, 'mlx.binding': 'core.matmul' }) as AuditEvent;
+    const total = REPORT_LIMITS.evidenceWindow + 10;
+    for (let sequence = 1; sequence <= total; sequence++) window.add(event(sequence), 7, 'audit.jsonl', sequence + 2);
+    // Another process's sequence 5 is not this one's, and this one's 5 has left the window.
+    expect(window.cite(7, [5, total - 1, total])).toEqual({ resolved: [`ev-7-${total - 1}`, `ev-7-${total}`], unresolved: [5] });
+    expect(window.cite(8, [total])).toEqual({ resolved: [], unresolved: [total] });
+    expect(window.cited()).toEqual([
+      expect.objectContaining({ id: `ev-7-${total - 1}`, sequence: total - 1, at: `audit.jsonl:${total + 1}`, binding: 'core.matmul', outcome: 'failure' }),
+      expect.objectContaining({ id: `ev-7-${total}`, sequence: total, at: `audit.jsonl:${total + 2}` }),
+    ]);
   });
 
   it('keeps the busy clients among many, with bounds that hold', () => {

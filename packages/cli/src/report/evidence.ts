@@ -14,28 +14,24 @@ export function evidenceId(pid: number | null, sequence: number): string {
 /** The most events the report lists as evidence, whatever the alerts cite. */
 const MAX_CITED = 5_000;
 
-/** A recent event: the fields its summary needs, as read (the summary is made only if an alert cites it). */
-interface RecentEvent {
-  readonly time: unknown;
-  readonly action: unknown;
-  readonly outcome: unknown;
-  readonly binding: unknown;
-  readonly codeFile: unknown;
-  readonly codeLine: unknown;
-  readonly duration: unknown;
-  readonly pid: number | null;
-  readonly sequence: number;
-  readonly file: string;
-  readonly line: number;
-}
-
 export class EvidenceWindow {
-  // A ring of the last events (a slot is overwritten when the window is full) and where each is,
-  // by process and sequence (numbers as keys: no string made per event). Evicting the oldest from
-  // a Map alone would cost a walk over the deleted entries at its head.
-  readonly #ring: (RecentEvent | undefined)[] = new Array<RecentEvent | undefined>(REPORT_LIMITS.evidenceWindow);
+  // The last events, in a ring of columns (a slot is overwritten when the window is full: nothing
+  // is allocated per event), and the slot of each by its sequence. Sequences of two processes may
+  // meet in the map: a lookup checks the process, and one that lost its slot is "too far back".
+  readonly #size = REPORT_LIMITS.evidenceWindow;
+  readonly #time = new Array<unknown>(this.#size);
+  readonly #action = new Array<unknown>(this.#size);
+  readonly #outcome = new Array<unknown>(this.#size);
+  readonly #binding = new Array<unknown>(this.#size);
+  readonly #codeFile = new Array<unknown>(this.#size);
+  readonly #codeLine = new Array<unknown>(this.#size);
+  readonly #duration = new Array<unknown>(this.#size);
+  readonly #pid = new Array<number | null>(this.#size);
+  readonly #sequence = new Float64Array(this.#size).fill(-1);
+  readonly #file = new Array<string>(this.#size);
+  readonly #line = new Float64Array(this.#size);
   #next = 0;
-  readonly #slots = new Map<number | null, Map<number, number>>();
+  readonly #slots = new Map<number, number>();
   readonly #cited = new Map<string, EvidenceEvent>();
 
   /** Keeps the event (if it has a sequence) among the recent ones: its few fields, not the event. */
@@ -43,31 +39,21 @@ export class EvidenceWindow {
     const sequence = event['event.sequence'];
     if (typeof sequence !== 'number') return;
     const slot = this.#next;
-    const evicted = this.#ring[slot];
-    if (evicted !== undefined) {
-      const slots = this.#slots.get(evicted.pid);
-      if (slots?.get(evicted.sequence) === slot) slots.delete(evicted.sequence);
-    }
-    this.#ring[slot] = {
-      time: event['@timestamp'],
-      action: event['event.action'],
-      outcome: event['event.outcome'],
-      binding: event['mlx.binding'],
-      codeFile: event['code.filepath'],
-      codeLine: event['code.lineno'],
-      duration: event['event.duration'],
-      pid,
-      sequence,
-      file,
-      line,
-    };
-    let slots = this.#slots.get(pid);
-    if (slots === undefined) {
-      slots = new Map();
-      this.#slots.set(pid, slots);
-    }
-    slots.set(sequence, slot);
-    this.#next = (slot + 1) % this.#ring.length;
+    const evicted = this.#sequence[slot] as number;
+    if (evicted >= 0 && this.#slots.get(evicted) === slot) this.#slots.delete(evicted);
+    this.#time[slot] = event['@timestamp'];
+    this.#action[slot] = event['event.action'];
+    this.#outcome[slot] = event['event.outcome'];
+    this.#binding[slot] = event['mlx.binding'];
+    this.#codeFile[slot] = event['code.filepath'];
+    this.#codeLine[slot] = event['code.lineno'];
+    this.#duration[slot] = event['event.duration'];
+    this.#pid[slot] = pid;
+    this.#sequence[slot] = sequence;
+    this.#file[slot] = file;
+    this.#line[slot] = line;
+    this.#slots.set(sequence, slot);
+    this.#next = slot + 1 === this.#size ? 0 : slot + 1;
   }
 
   /** The ids of the cited events still in reach (now kept for the report), and the sequences that are not. */
@@ -80,36 +66,39 @@ export class EvidenceWindow {
         resolved.push(id);
         continue;
       }
-      const slot = this.#slots.get(pid)?.get(sequence);
-      const recent = slot === undefined ? undefined : this.#ring[slot];
-      if (recent === undefined || this.#cited.size >= MAX_CITED) unresolved.push(sequence);
+      const slot = this.#slots.get(sequence);
+      if (slot === undefined || this.#pid[slot] !== pid || this.#cited.size >= MAX_CITED) unresolved.push(sequence);
       else {
-        this.#cited.set(id, summaryOf(id, recent));
+        this.#cited.set(id, this.#summaryOf(id, slot));
         resolved.push(id);
       }
     }
     return { resolved, unresolved };
   }
 
+  #summaryOf(id: string, slot: number): EvidenceEvent {
+    const codeFile = this.#codeFile[slot];
+    const codeLine = this.#codeLine[slot];
+    const binding = this.#binding[slot];
+    const duration = this.#duration[slot];
+    return {
+      id,
+      time: stringOr(this.#time[slot], ''),
+      action: stringOr(this.#action[slot], ''),
+      outcome: stringOr(this.#outcome[slot], ''),
+      pid: this.#pid[slot] ?? null,
+      sequence: this.#sequence[slot] ?? null,
+      binding: typeof binding === 'string' ? binding : null,
+      code: typeof codeFile === 'string' ? (typeof codeLine === 'number' ? `${codeFile}:${codeLine}` : codeFile) : null,
+      at: `${this.#file[slot] ?? ''}:${this.#line[slot] ?? 0}`,
+      durationMs: typeof duration === 'number' ? duration / 1e6 : null,
+    };
+  }
+
   /** The cited events, in the order of the trail. */
   cited(): EvidenceEvent[] {
     return [...this.#cited.values()].sort((a, b) => a.time.localeCompare(b.time) || (a.sequence ?? 0) - (b.sequence ?? 0));
   }
-}
-
-function summaryOf(id: string, { time, action, outcome, binding, codeFile, codeLine, duration, pid, sequence, file, line }: RecentEvent): EvidenceEvent {
-  return {
-    id,
-    time: stringOr(time, ''),
-    action: stringOr(action, ''),
-    outcome: stringOr(outcome, ''),
-    pid,
-    sequence,
-    binding: typeof binding === 'string' ? binding : null,
-    code: typeof codeFile === 'string' ? (typeof codeLine === 'number' ? `${codeFile}:${codeLine}` : codeFile) : null,
-    at: `${file}:${line}`,
-    durationMs: typeof duration === 'number' ? duration / 1e6 : null,
-  };
 }
 
 function stringOr(value: unknown, fallback: string): string {
