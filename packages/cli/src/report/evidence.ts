@@ -39,7 +39,7 @@ export class EvidenceWindow {
     const sequence = event['event.sequence'];
     if (typeof sequence !== 'number') return;
     const slot = this.#next;
-    const evicted = this.#sequence[slot] as number;
+    const evicted = this.#sequence[slot] ?? -1;
     if (evicted >= 0 && this.#slots.get(evicted) === slot) this.#slots.delete(evicted);
     this.#time[slot] = event['@timestamp'];
     this.#action[slot] = event['event.action'];
