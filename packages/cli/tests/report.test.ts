@@ -13,6 +13,7 @@ import { REPORT_LIMITS, type ReportModel } from '../src/report/model.js';
 import { BucketedSeries, TimeAxis } from '../src/report/time-axis.js';
 import { mlxAudit } from './run-cli.js';
 import { servingProgram, weightsProgram } from './support/instrumented-program.js';
+import { writeTrail } from './trail-writer.js';
 
 // What `mlx-audit report` reads from a trail: a real one, written by a program making MLX calls
 // through the runtime on real MLX (durations, model files hashed at load against an allow-list,
@@ -236,6 +237,28 @@ describe('the command', () => {
     expect(readFileSync(join(work, 'out', 'report.md'), 'utf8')).toContain('# mlx-audit report');
     const stdout = mlxAudit(work, ['report', trail, '-o', html, '--markdown', '-']);
     expect(stdout.stdout).toMatch(/^# mlx-audit report/);
+  });
+
+  it('checks the seals with --key-file, and says so in the verdict', () => {
+    const keys = join(work, 'keys');
+    mkdirSync(keys, { mode: 0o700 });
+    const initial = join(keys, 'initial.key');
+    expect(mlxAudit(work, ['keygen', '--initial-key', initial, '--state-file', join(keys, 'state.key')]).status).toBe(0);
+    const sealed = writeTrail(join(work, 'sealed'), "for (let i = 0; i < 30; i++) auditEvent('model.inference', { kind: 'inference', outcome: 'success' });", {
+      MLX_AUDIT_SEAL_KEY_FILE: join(keys, 'state.key'),
+      MLX_AUDIT_SEAL_EVERY_LINES: '8',
+    });
+    expect(sealed.status).toBe(0);
+    const checked = mlxAudit(work, ['report', sealed.directory, '-o', join(work, 'sealed.html'), '--key-file', initial, '--markdown', '-']);
+    expect(checked.status).toBe(0);
+    expect(checked.stderr).toMatch(/^mlx-audit report: The chain verified over \d+ lines in 1 file, its seals verified; /);
+    expect(checked.stdout).toContain('| Seals | verified |');
+    const unchecked = mlxAudit(work, ['report', sealed.directory, '-o', join(work, 'sealed.html'), '--markdown', '-']);
+    expect(unchecked.stdout).toContain('| Seals | present, not checked');
+    writeFileSync(join(keys, 'not-a-key'), 'not a key\n');
+    const wrongKey = mlxAudit(work, ['report', sealed.directory, '-o', join(work, 'sealed.html'), '--key-file', join(keys, 'not-a-key')]);
+    expect(wrongKey.status).toBe(2);
+    expect(wrongKey.stderr).toMatch(/^mlx-audit report: /);
   });
 
   it('exits 2 on what it cannot read', () => {

@@ -1,5 +1,6 @@
-import { PROBLEM_KINDS, readSealKeyFile, verifyTrail, type SealKey, type TrailVerification } from '@mlx-audit/runtime/trail';
-import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
+import { PROBLEM_KINDS, verifyTrail, type TrailVerification } from '@mlx-audit/runtime/trail';
+import { sealKeysFrom } from '../seal-keys.js';
+import { parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit verify`: whether a trail is what the runtime wrote, complete and unaltered. The
 // engine is the runtime's (`@mlx-audit/runtime/trail`), which wrote the chain and the seals; this
@@ -26,14 +27,10 @@ export const verifyCommand: Command = {
     if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
     if (positionals.length === 0) return usageError(this, 'no trail given: name its files or its directory');
-    const keys: SealKey[] = [];
-    for (const file of values['key-file'] ?? []) {
-      try {
-        keys.push(readSealKeyFile(file));
-      } catch (error) {
-        process.stderr.write(`mlx-audit verify: ${firstSentence(error)}\n`);
-        return 2;
-      }
+    const keys = sealKeysFrom(values['key-file']);
+    if (typeof keys === 'string') {
+      process.stderr.write(`mlx-audit verify: ${keys}\n`);
+      return 2;
     }
     const result = await verifyTrail(positionals, { keys, live: values.live });
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : forPeople(result));

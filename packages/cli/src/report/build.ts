@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { bindingOf, createMonitor, type Alert, type RuleOptions } from '@mlx-audit/monitor';
 import type { AuditEvent } from '@mlx-audit/runtime';
+import type { SealKey } from '@mlx-audit/runtime/trail';
 import { severityWord } from '../severity.js';
 import { Detection, parseSince, trailFiles } from '../trail-reading.js';
 import { verifyInThread } from '../verify-thread/index.js';
@@ -27,6 +28,8 @@ export interface ReportOptions {
   readonly plan?: string;
   /** The detection rules' options (as `detect --config` reads them). */
   readonly rules?: RuleOptions;
+  /** Initial seal keys (as `verify --key-file` reads them): the seals are checked, and the verdict says so. */
+  readonly keys?: readonly SealKey[];
 }
 
 /** What keeps a report from being made: the input cannot be read, or an option is wrong. */
@@ -48,7 +51,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const files = await trailFiles(paths);
   if (typeof files === 'string') throw new ReportInputError(files);
   const fileList = files.trails.flatMap((trail) => trail.files);
-  const verification = verifyInThread({ files: fileList, live: options.live ?? false });
+  const verification = verifyInThread({ files: fileList, live: options.live ?? false, keys: options.keys ?? [] });
 
   const tally = new ReportTally(planned !== undefined);
   const detection = new Detection(

@@ -12,7 +12,7 @@ const PROBLEMS_SHOWN = 10;
 
 const SEALING: Readonly<Record<Verdict['sealing'], string>> = {
   verified: 'every seal verified with the key',
-  unverified: 'sealed, but no key was given: seals not checked',
+  unverified: 'sealed, but no --key-file was given: seals not checked',
   unsealed: 'not sealed',
 };
 

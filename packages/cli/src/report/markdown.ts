@@ -128,7 +128,7 @@ const CHAIN_WORDS: Readonly<Record<ReportModel['verdict']['chain'], string>> = {
 
 const SEALING_WORDS: Readonly<Record<ReportModel['verdict']['sealing'], string>> = {
   verified: 'verified',
-  unverified: 'present, not checked (no key given: mlx-audit verify --key)',
+  unverified: 'present, not checked (no --key-file given)',
   unsealed: 'none',
 };
 

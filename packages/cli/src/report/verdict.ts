@@ -47,7 +47,7 @@ function summaryOf(
           .join(', ')})`;
   const gapText = gaps === 0 ? 'no auditing gap' : `${gaps} auditing gap${gaps === 1 ? '' : 's'}`;
   if (chain === 'intact') {
-    const sealing = verification.sealing === 'verified' ? ', its seals verified' : verification.sealing === 'unverified' ? ', sealed (seals not checked: no key given)' : '';
+    const sealing = verification.sealing === 'verified' ? ', its seals verified' : verification.sealing === 'unverified' ? ', sealed (seals not checked: no --key-file given)' : '';
     return `The chain verified over ${verification.lines} lines in ${verification.files.length} file${verification.files.length === 1 ? '' : 's'}${sealing}; ${gapText}; ${alertText}.`;
   }
   const first = problems.find((problem) => problem.class === chain);

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { verifyTrail, type TrailVerification } from '@mlx-audit/runtime/trail';
+import { verifyTrail, type SealKey, type TrailVerification } from '@mlx-audit/runtime/trail';
 
 // `mlx-audit detect` verifies a trail's chain while it runs the rules over the same lines: two
 // passes over every byte (SHA-256 for the chain, JSON for the rules), neither waiting for the
@@ -10,6 +10,8 @@ import { verifyTrail, type TrailVerification } from '@mlx-audit/runtime/trail';
 export interface VerifyRequest {
   readonly files: readonly string[];
   readonly live: boolean;
+  /** Initial seal keys (`--key-file`): the seals are checked with them. */
+  readonly keys?: readonly SealKey[];
 }
 
 type VerifyReply = { readonly result: TrailVerification } | { readonly failure: string };
@@ -30,7 +32,7 @@ export function verifyInThread(request: VerifyRequest, verifier: URL = VERIFIER_
     const here = (): void => {
       if (settled) return;
       settled = true;
-      resolve(verifyTrail(request.files, { live: request.live }).then((verification) => ({ verification, onThread: false })));
+      resolve(verifyTrail(request.files, { live: request.live, keys: request.keys ?? [] }).then((verification) => ({ verification, onThread: false })));
     };
     let worker: Worker;
     try {
