@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { chainAlerts, type Alert, type Monitor } from '@mlx-audit/monitor';
 import type { AuditEvent } from '@mlx-audit/runtime';
 import { findTrails, readLines, type TrailFiles } from '@mlx-audit/runtime/trail';
+import { plural } from './words.js';
 
 // Reading trail files for the commands that read events (`detect`, `report`): which files, in
 // the runtime's order; `--since`; each line parsed once and handed to the monitor and to whoever
@@ -146,8 +147,4 @@ export function parseEvent(text: string): AuditEvent | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

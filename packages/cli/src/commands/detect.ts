@@ -1,8 +1,9 @@
 import { createMonitor, type Alert } from '@mlx-audit/monitor';
 import { neutralizeEvent, toJsonLine } from '@mlx-audit/runtime';
-import { severityRank, severityWord } from '../severity.js';
+import { severityWord } from '../severity.js';
 import { MonitorConfigError, ruleOptionsFrom } from '../monitor-config.js';
-import { Detection, parseSince, plural, trailFiles } from '../trail-reading.js';
+import { Detection, parseSince, trailFiles } from '../trail-reading.js';
+import { alertsText } from '../words.js';
 import { verifyInThread } from '../verify-thread/index.js';
 import { firstSentence, parseCommandArgs, usageError, type Command } from './command.js';
 
@@ -94,9 +95,7 @@ class Tally {
   }
 
   summary(): string {
-    if (this.alerts === 0) return 'no alert';
-    const words = [...this.#bySeverity.entries()].sort(([a], [b]) => severityRank(b) - severityRank(a)).map(([word, n]) => `${n} ${word}`);
-    return `${plural(this.alerts, 'alert')} (${words.join(', ')})`;
+    return alertsText(this.#bySeverity);
   }
 }
 

@@ -1,6 +1,7 @@
 import { toJsonLine } from '@mlx-audit/runtime';
 import { LOG_FINDING_KINDS, LogFileError, MAX_LINE_BYTES, scanLogFiles, type LogFinding, type ScanSummary } from '../scan-logs/index.js';
 import { neutralize } from '../scan-logs/redact.js';
+import { plural } from '../words.js';
 import { parseCommandArgs, usageError, type Command } from './command.js';
 
 // `mlx-audit scan-logs`: the command line over scanLogFiles (src/scan-logs/): arguments, the
@@ -62,8 +63,4 @@ function notes(summary: ScanSummary): string[] {
   const skipped = summary.skipped.map(({ file, reason }) => `skipped ${neutralize(file)}: ${reason}`);
   if (summary.cutLines === 0) return skipped;
   return [...skipped, `${plural(summary.cutLines, 'line')} longer than ${MAX_LINE_BYTES / 1024} KiB: only the first ${MAX_LINE_BYTES / 1024} KiB of each examined`];
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -28,56 +28,32 @@ export function renderMarkdown(model: ReportModel): string {
     if (verdict.problemsOmitted > 0) out.push(`…and ${verdict.problemsOmitted} more.`, '');
   }
 
-  out.push('## Alerts', '');
-  if (model.alerts.rows.length === 0) out.push('No alert.', '');
-  else {
-    out.push(
-      table(
-        ['Time', 'Severity', 'Rule', 'Reason', 'Fields', 'Evidence'],
-        model.alerts.rows.map((alert) => [
-          code(alert.time),
-          alert.severity,
-          code(alert.rule),
-          text(alert.reason),
-          Object.entries(alert.fields).map(([field, value]) => `${code(field)}=${code(value)}`).join(' '),
-          [...alert.evidence.map(code), ...alert.evidenceUnresolved.map((sequence) => `#${sequence}`)].join(' '),
-        ]),
-      ),
-    );
-    omitted(out, model.alerts, 'alerts');
-  }
-
-  out.push('## Calls per binding', '');
-  if (model.bindings.length === 0) out.push('No MLX call in the trail.', '');
-  else {
-    out.push(
-      table(
-        ['Binding', 'Kind', 'Calls', 'Failures', 'Failure rate', 'p50 ms', 'p95 ms', 'p99 ms'],
-        model.bindings.map((binding) => [
-          code(binding.binding),
-          binding.kind === undefined ? '' : code(binding.kind),
-          String(binding.calls),
-          String(binding.failures),
-          binding.calls === 0 ? '' : `${((100 * binding.failures) / binding.calls).toFixed(2)} %`,
-          String(binding.latency?.p50 ?? ''),
-          String(binding.latency?.p95 ?? ''),
-          String(binding.latency?.p99 ?? ''),
-        ]),
-      ),
-    );
-  }
-
-  out.push('## Model loads', '');
-  if (model.loads.rows.length === 0) out.push('No model load in the trail.', '');
-  else {
-    out.push(
-      table(
-        ['Time', 'Binding', 'Source', 'SHA-256', 'Allowed', 'Outcome'],
-        model.loads.rows.map((load) => [code(load.time), code(load.binding), load.source === null ? '' : code(load.source), load.sha256 === null ? '' : code(load.sha256), ALLOWED_WORDS[load.allowed], load.outcome]),
-      ),
-    );
-    omitted(out, model.loads, 'loads');
-  }
+  listSection(out, '## Alerts', 'No alert.', model.alerts, 'alerts', ['Time', 'Severity', 'Rule', 'Reason', 'Fields', 'Evidence'], (alert) => [
+    code(alert.time),
+    alert.severity,
+    code(alert.rule),
+    text(alert.reason),
+    Object.entries(alert.fields).map(([field, value]) => `${code(field)}=${code(value)}`).join(' '),
+    [...alert.evidence.map(code), ...alert.evidenceUnresolved.map((sequence) => `#${sequence}`)].join(' '),
+  ]);
+  listSection(out, '## Calls per binding', 'No MLX call in the trail.', { rows: model.bindings, omitted: 0 }, 'bindings', ['Binding', 'Kind', 'Calls', 'Failures', 'Failure rate', 'p50 ms', 'p95 ms', 'p99 ms'], (binding) => [
+    code(binding.binding),
+    binding.kind === undefined ? '' : code(binding.kind),
+    String(binding.calls),
+    String(binding.failures),
+    binding.calls === 0 ? '' : `${((100 * binding.failures) / binding.calls).toFixed(2)} %`,
+    String(binding.latency?.p50 ?? ''),
+    String(binding.latency?.p95 ?? ''),
+    String(binding.latency?.p99 ?? ''),
+  ]);
+  listSection(out, '## Model loads', 'No model load in the trail.', model.loads, 'loads', ['Time', 'Binding', 'Source', 'SHA-256', 'Allowed', 'Outcome'], (load) => [
+    code(load.time),
+    code(load.binding),
+    load.source === null ? '' : code(load.source),
+    load.sha256 === null ? '' : code(load.sha256),
+    ALLOWED_WORDS[load.allowed],
+    load.outcome,
+  ]);
 
   const { clients } = model;
   out.push('## Inference per client', '');
@@ -96,15 +72,10 @@ export function renderMarkdown(model: ReportModel): string {
     out.push('## Sites against the audit plan', '');
     out.push(`${plan.exercised} of the ${plan.planned} planned sites were exercised (plan ${code(plan.plan)}).`, '');
     for (const [title, list] of [
-      ['Planned, never exercised', plan.neverExercised],
-      ['Seen, not in the plan', plan.notInPlan],
+      ['### Planned, never exercised', plan.neverExercised],
+      ['### Seen, not in the plan', plan.notInPlan],
     ] as const) {
-      out.push(`### ${title}`, '');
-      if (list.rows.length === 0) out.push('None.', '');
-      else {
-        out.push(table(['Site', 'Binding', 'Events'], list.rows.map((site) => [code(`${site.file}:${site.line}:${site.column}`), code(site.binding), String(site.events)])));
-        omitted(out, list, 'sites');
-      }
+      listSection(out, title, 'None.', list, 'sites', ['Site', 'Binding', 'Events'], (site) => [code(`${site.file}:${site.line}:${site.column}`), code(site.binding), String(site.events)]);
     }
   }
 
@@ -145,7 +116,14 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map(() => '---')), ...rows.map(line), ''].join('\n');
 }
 
-function omitted(out: string[], list: Capped<unknown>, noun: string): void {
+/** A heading, then the list as a table (and how many it left out), or what is said when it is empty. */
+function listSection<T>(out: string[], heading: string, empty: string, list: Capped<T>, noun: string, header: readonly string[], row: (item: T) => readonly string[]): void {
+  out.push(heading, '');
+  if (list.rows.length === 0) {
+    out.push(empty, '');
+    return;
+  }
+  out.push(table(header, list.rows.map(row)));
   if (list.omitted > 0) out.push(`…and ${list.omitted} more ${noun} (not listed).`, '');
 }
 

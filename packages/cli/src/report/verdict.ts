@@ -1,4 +1,5 @@
 import type { TrailVerification } from '@mlx-audit/runtime/trail';
+import { alertsText, plural } from '../words.js';
 import { REPORT_LIMITS, type ChainProblem, type SeverityWord, type Verdict } from './model.js';
 
 // The verdict a reviewer reads first: the chain's state, named by the worst class of problem the
@@ -37,18 +38,11 @@ function summaryOf(
   gaps: number,
   alerts: Readonly<Record<SeverityWord, number>>,
 ): string {
-  const alertCount = alerts.critical + alerts.high + alerts.medium + alerts.low;
-  const alertText =
-    alertCount === 0
-      ? 'no alert'
-      : `${alertCount} alert${alertCount === 1 ? '' : 's'} (${(['critical', 'high', 'medium', 'low'] as const)
-          .filter((word) => alerts[word] > 0)
-          .map((word) => `${alerts[word]} ${word}`)
-          .join(', ')})`;
-  const gapText = gaps === 0 ? 'no auditing gap' : `${gaps} auditing gap${gaps === 1 ? '' : 's'}`;
+  const alertText = alertsText(Object.entries(alerts));
+  const gapText = gaps === 0 ? 'no auditing gap' : plural(gaps, 'auditing gap');
   if (chain === 'intact') {
     const sealing = verification.sealing === 'verified' ? ', its seals verified' : verification.sealing === 'unverified' ? ', sealed (seals not checked: no --key-file given)' : '';
-    return `The chain verified over ${verification.lines} lines in ${verification.files.length} file${verification.files.length === 1 ? '' : 's'}${sealing}; ${gapText}; ${alertText}.`;
+    return `The chain verified over ${verification.lines} lines in ${plural(verification.files.length, 'file')}${sealing}; ${gapText}; ${alertText}.`;
   }
   const first = problems.find((problem) => problem.class === chain);
   const more = problems.length + omitted - 1;
@@ -59,5 +53,5 @@ function summaryOf(
       : chain === 'incomplete'
         ? 'The chain holds but the trail is incomplete'
         : 'The trail could not be verified';
-  return `${opening}${where}${more > 0 ? `, and ${more} more problem${more === 1 ? '' : 's'}` : ''}; ${gapText}; ${alertText}.`;
+  return `${opening}${where}${more > 0 ? `, and ${plural(more, 'more problem')}` : ''}; ${gapText}; ${alertText}.`;
 }
