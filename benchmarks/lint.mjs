@@ -47,6 +47,7 @@ await runScenario('lint', async ({ quick }, notes) => {
       figures.push(figure(`lint.${size}.${name}.rss`, `ESLint, ${LINT_CONFIGS[name].label}, ${files} files: peak RSS`, 'MB', rss[name] ?? []));
     }
     figures.push(figure(`lint.${size}.ours-over-floor`, `ESLint on ${files} files: mlx-audit recommended ÷ floor`, '×', paired(wall.ours ?? [], wall.floor ?? [], (a, b) => a / b)));
+    figures.push(figure(`lint.${size}.ours-over-typescript-eslint`, `ESLint on ${files} files: mlx-audit recommended ÷ typescript-eslint alone`, '×', paired(wall.ours ?? [], wall['typescript-eslint'] ?? [], (a, b) => a / b)));
     figures.push(figure(`lint.${size}.both-over-typescript-eslint`, `ESLint on ${files} files: both ÷ typescript-eslint alone`, '×', paired(wall.both ?? [], wall['typescript-eslint'] ?? [], (a, b) => a / b)));
   }
   const { small, large } = settings.corpus;

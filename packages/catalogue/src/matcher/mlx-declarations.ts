@@ -1,6 +1,7 @@
 import type * as TS from 'typescript';
 import { remember } from '../memo.js';
-import { buildExportMap, type ExportedDeclaration } from '../resolve/export-map.js';
+import { type ExportedDeclaration } from '../resolve/export-map.js';
+import { exportMapAcrossVersions } from '../resolve/export-maps-across-versions.js';
 import { normalisePath } from '../resolve/module-keys.js';
 import { packageOfFile, type PackageLocation } from '../resolve/package-of-file.js';
 import { referenceTarget } from './declarations.js';
@@ -33,7 +34,7 @@ export function createMlxDeclarations(ts: typeof TS, program: TS.Program, checke
     let map = exportMaps.get(location.root);
     if (map === undefined) {
       const entry = packageEntry(location);
-      map = entry === undefined ? new Map() : buildExportMap(ts, checker, entry);
+      map = entry === undefined ? new Map() : exportMapAcrossVersions(ts, program, checker, entry);
       exportMaps.set(location.root, map);
     }
     return map;
