@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { remember } from '../memo.js';
-import { type ExportedDeclaration } from '../resolve/export-map.js';
+import type { ExportedDeclaration } from '../resolve/export-map.js';
 import { exportMapAcrossVersions } from '../resolve/export-maps-across-versions.js';
 import { normalisePath } from '../resolve/module-keys.js';
 import { packageOfFile, type PackageLocation } from '../resolve/package-of-file.js';
